@@ -1,0 +1,365 @@
+package dev.broadband.agent.receiver;
+
+import dev.broadband.agent.Units;
+import dev.broadband.agent.session.Geometry;
+import dev.broadband.agent.session.SessionInfo;
+import dev.broadband.agent.session.Sha256;
+import dev.broadband.agent.sink.Sink;
+import dev.broadband.agent.transport.PacketPort;
+import dev.broadband.agent.wire.BlockNeed;
+import dev.broadband.agent.wire.ClientPhase;
+import dev.broadband.agent.wire.ControlMessage;
+import dev.broadband.agent.wire.ControlMessage.Abort;
+import dev.broadband.agent.wire.ControlMessage.Done;
+import dev.broadband.agent.wire.ControlMessage.DoneAck;
+import dev.broadband.agent.wire.ControlMessage.Heartbeat;
+import dev.broadband.agent.wire.ControlMessage.Join;
+import dev.broadband.agent.wire.ControlMessage.Nack;
+import dev.broadband.agent.wire.ControlMessage.Reject;
+import dev.broadband.agent.wire.ControlMessage.SenderStatus;
+import dev.broadband.agent.wire.ControlMessage.Welcome;
+import dev.broadband.agent.wire.MalformedPacketException;
+import dev.broadband.agent.wire.WireCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives one session on one thread: joins the server, gathers blocks from the broadcast, asks for what it lost,
+ * verifies what it wrote, and tells the server the outcome. Success is reported only for data that was verified.
+ */
+public final class Client {
+    private static final Logger log = LoggerFactory.getLogger("broadband.client");
+    private static final long MS = 1_000_000L;
+    private static final long FIRST_JOIN_INTERVAL = 200 * MS;
+    private static final long MAX_JOIN_INTERVAL = 1000 * MS;
+    private static final long WAIT_LOG_INTERVAL = 5000 * MS;
+    private static final long HEARTBEAT_INTERVAL = 200 * MS;
+    private static final long REPAIR_TICK = 5 * MS;
+    private static final long REPAIR_BACKOFF = 20 * MS;
+    private static final long REPAIR_REPEAT = 150 * MS;
+    private static final long DONE_RETRY = 200 * MS;
+    private static final long DONE_PATIENCE = 5000 * MS;
+    private static final int NACK_PACKETS_PER_TICK = 4;
+    private static final int DATA_BURST = 256;
+    private static final int BAD_ANSWERS_TO_GIVE_UP = 3;
+
+    private final PacketPort port;
+    private final WireCodec codec;
+    private final ClientConfig config;
+    private final SinkFactory sinks;
+    private final ProgressListener progress;
+    private final long clientId;
+    private final SplittableRandom random;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(65536);
+    private final ByteBuffer out = ByteBuffer.allocate(WireCodec.MAX_DATAGRAM + 64);
+    private final LossMeter loss = new LossMeter();
+    private long sessionId;
+    private SessionInfo session;
+    private CarouselView view;
+    private BlockAssembler blocks;
+    private RepairRequester repairs;
+    private Sink sink;
+    private ClientPhase phase = ClientPhase.RECEIVING;
+    private String abortReason;
+    private long lastHeard;
+    private long packetsDropped;
+
+    public Client(PacketPort port, WireCodec codec, ClientConfig config, SinkFactory sinks, ProgressListener progress) {
+        this.port = port;
+        this.codec = codec;
+        this.config = config;
+        this.sinks = sinks;
+        this.progress = progress;
+        SecureRandom seed = new SecureRandom();
+        this.clientId = seed.nextLong();
+        this.random = new SplittableRandom(seed.nextLong());
+    }
+
+    /** A reason the session cannot succeed, worded for the person at the terminal. */
+    private static final class SessionFailure extends Exception {
+        SessionFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public ClientResult run() throws IOException {
+        try {
+            Welcome welcome = join();
+            begin(welcome);
+            Sha256 written = receiveAndVerify();
+            String problem = judge(written);
+            return conclude(problem == null, problem == null ? "verified sha256 " + written.hex() : problem);
+        } catch (SessionFailure failure) {
+            return session == null ? new ClientResult(false, failure.getMessage(), 0, 0)
+                    : conclude(false, failure.getMessage());
+        } finally {
+            progress.finished();
+            if (sink != null) {
+                sink.close();
+            }
+        }
+    }
+
+    // ---- joining ----
+
+    private Welcome join() throws IOException, SessionFailure {
+        long start = System.nanoTime();
+        long interval = FIRST_JOIN_INTERVAL;
+        long nextJoin = start;
+        long nextLog = start + WAIT_LOG_INTERVAL;
+        int badAnswers = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= nextJoin) {
+                send(new Join(0, clientId, config.name()));
+                nextJoin = now + interval;
+                interval = Math.min(MAX_JOIN_INTERVAL, interval * 3 / 2);
+            }
+            while (port.receiveControl(in) != null) {
+                ControlMessage answer;
+                try {
+                    if (codec.open(in)) {
+                        continue;
+                    }
+                    answer = codec.decodeControl(in);
+                } catch (MalformedPacketException e) {
+                    if (++badAnswers >= BAD_ANSWERS_TO_GIVE_UP) {
+                        throw new SessionFailure("cannot join the server at " + config.server() + ": " + e.getMessage());
+                    }
+                    continue;
+                }
+                if (answer instanceof Welcome w && w.clientId() == clientId) {
+                    return w;
+                }
+                if (answer instanceof Reject r && r.clientId() == clientId) {
+                    throw new SessionFailure("the server at " + config.server() + " refused: " + r.reason());
+                }
+            }
+            if (config.waitForServer() != null && now - start > config.waitForServer().toNanos()) {
+                throw new SessionFailure("no answer from a broadband server at " + config.server() + " within "
+                        + Units.formatDuration(config.waitForServer()) + ": is it running, and is its UDP control port open?");
+            }
+            if (now >= nextLog) {
+                log.info("waiting for the server at {} (no answer yet)", config.server());
+                nextLog = now + WAIT_LOG_INTERVAL;
+            }
+            port.await(Math.min(nextJoin - now, 100 * MS));
+        }
+    }
+
+    private void begin(Welcome w) throws IOException, SessionFailure {
+        sessionId = w.session();
+        session = new SessionInfo(w.session(), w.geometry(), w.sha256(), w.multicastGroup(), w.dataPort(), codec.keyed());
+        Geometry g = w.geometry();
+        log.info("joined session {} at {}: {} bytes ({}), sha256 {}, data on {} port {}", session.idHex(),
+                config.server(), g.imageSize(), Units.formatBytes(g.imageSize()), w.sha256().hex(),
+                w.multicastGroup() == null ? "broadcast" : "multicast group " + w.multicastGroup().getHostAddress(),
+                w.dataPort());
+        if (config.expectedSha256() != null && !config.expectedSha256().equals(w.sha256())) {
+            throw new SessionFailure("the server offers an image with sha256 " + w.sha256().hex() + ", not the "
+                    + config.expectedSha256().hex() + " given with --sha256: refusing it");
+        }
+        try {
+            sink = sinks.open(g.imageSize(), config.bufferBytes());
+        } catch (IOException e) {
+            throw new SessionFailure(e.getMessage());
+        }
+        view = new CarouselView(g.blockCount(), w.statusSeq());
+        blocks = new BlockAssembler(g, sink, config.bufferBytes());
+        repairs = new RepairRequester(g.blockCount(), REPAIR_BACKOFF, REPAIR_REPEAT, random.split());
+        port.listenData(w.dataPort(), w.multicastGroup());
+        lastHeard = System.nanoTime();
+    }
+
+    // ---- receiving ----
+
+    private Sha256 receiveAndVerify() throws IOException, SessionFailure {
+        long nextRepair = 0;
+        long nextBeat = 0;
+        CompletableFuture<Sha256> verification = null;
+        double[] verified = {0};
+        while (true) {
+            long now = System.nanoTime();
+            int burst = drainData(now);
+            drainControl(now);
+            if (abortReason != null) {
+                throw new SessionFailure("the server aborted the session: " + abortReason);
+            }
+            if (now - lastHeard > config.serverTimeout().toNanos()) {
+                throw new SessionFailure("nothing from the server for " + Units.formatDuration(config.serverTimeout())
+                        + ": it stopped or the network broke; run the client again once the server is back");
+            }
+            if (verification == null && blocks.allComplete()) {
+                phase = ClientPhase.VERIFYING;
+                log.info("all {} bytes received; verifying {}", session.imageSize(), sink.description());
+                verification = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return sink.finish(f -> verified[0] = f);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                nextBeat = 0;
+            }
+            if (verification != null && verification.isDone()) {
+                return outcome(verification);
+            }
+            if (now >= nextRepair && verification == null) {
+                askForRepairs(now);
+                nextRepair = now + REPAIR_TICK;
+            }
+            if (now >= nextBeat) {
+                beat();
+                progress.progress(verification == null ? "receiving" : "verifying",
+                        verification == null ? blocks.bytesComplete() : (long) (verified[0] * session.imageSize()),
+                        session.imageSize());
+                nextBeat = now + HEARTBEAT_INTERVAL;
+            }
+            if (burst < DATA_BURST) {
+                port.await(Math.max(0, Math.min(nextRepair, nextBeat) - System.nanoTime()));
+            }
+        }
+    }
+
+    private static Sha256 outcome(CompletableFuture<Sha256> verification) throws SessionFailure {
+        try {
+            return verification.get();
+        } catch (ExecutionException e) {
+            throw new SessionFailure("could not read back what was written: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionFailure("interrupted while verifying");
+        }
+    }
+
+    private int drainData(long now) throws IOException {
+        int n = 0;
+        while (n < DATA_BURST && port.receiveData(in) != null) {
+            n++;
+            boolean data;
+            try {
+                data = codec.open(in);
+                if (WireCodec.session(in) != sessionId) {
+                    packetsDropped++;
+                    continue;
+                }
+                if (!data) {
+                    onSenderMessage(codec.decodeControl(in));
+                    lastHeard = now;
+                    continue;
+                }
+            } catch (MalformedPacketException e) {
+                packetsDropped++;
+                continue;
+            }
+            lastHeard = now;
+            if (phase != ClientPhase.RECEIVING) {
+                continue;
+            }
+            loss.onPacket(WireCodec.dataSeq(in));
+            int length = in.limit() - WireCodec.DATA_HEADER;
+            if (!blocks.accept(WireCodec.dataBlock(in), WireCodec.dataSymbol(in), in, WireCodec.DATA_HEADER, length)) {
+                packetsDropped++;
+            }
+        }
+        return n;
+    }
+
+    private void onSenderMessage(ControlMessage message) {
+        if (message instanceof SenderStatus status) {
+            view.onStatus(status);
+        } else if (message instanceof Abort abort) {
+            abortReason = abort.reason();
+        }
+    }
+
+    private void drainControl(long now) throws IOException {
+        while (port.receiveControl(in) != null) {
+            try {
+                if (codec.open(in) || WireCodec.session(in) != sessionId) {
+                    packetsDropped++;
+                    continue;
+                }
+                ControlMessage message = codec.decodeControl(in);
+                lastHeard = now;
+                if (message instanceof Abort abort) {
+                    abortReason = abort.reason();
+                }
+            } catch (MalformedPacketException e) {
+                packetsDropped++;
+            }
+        }
+    }
+
+    private void askForRepairs(long now) throws IOException {
+        int max = WireCodec.MAX_NEEDS_PER_PACKET;
+        List<BlockNeed> needs = repairs.due(now, view, blocks, max * NACK_PACKETS_PER_TICK);
+        for (int i = 0; i < needs.size(); i += max) {
+            send(new Nack(sessionId, clientId, needs.subList(i, Math.min(needs.size(), i + max))));
+        }
+    }
+
+    private void beat() throws IOException {
+        send(new Heartbeat(sessionId, clientId, phase, blocks.bytesComplete(), port.overflowDrops(),
+                loss.takePermille()));
+    }
+
+    // ---- ending ----
+
+    private String judge(Sha256 written) {
+        if (!written.equals(session.sha256())) {
+            return "sha256 of what was written (" + written.hex() + ") differs from the image's (" + session.sha256().hex()
+                    + "): the data was damaged on the way or on disk; run the client again";
+        }
+        if (config.expectedSha256() != null && !written.equals(config.expectedSha256())) {
+            return "sha256 " + written.hex() + " differs from the expected " + config.expectedSha256().hex();
+        }
+        return null;
+    }
+
+    /** Tells the server the outcome until it acknowledges (or stops answering) and returns it. */
+    private ClientResult conclude(boolean ok, String message) throws IOException {
+        phase = ok ? ClientPhase.SUCCEEDED : ClientPhase.FAILED;
+        long deadline = System.nanoTime() + DONE_PATIENCE;
+        boolean acknowledged = false;
+        while (!acknowledged && abortReason == null && System.nanoTime() < deadline) {
+            send(new Done(sessionId, clientId, ok, message));
+            long retry = System.nanoTime() + DONE_RETRY;
+            while (!acknowledged && System.nanoTime() < retry) {
+                port.await(retry - System.nanoTime());
+                while (port.receiveControl(in) != null) {
+                    try {
+                        if (!codec.open(in) && codec.decodeControl(in) instanceof DoneAck ack
+                                && ack.clientId() == clientId) {
+                            acknowledged = true;
+                        }
+                    } catch (MalformedPacketException e) {
+                        packetsDropped++;
+                    }
+                }
+                while (port.receiveData(in) != null) {
+                    // the broadcast goes on for the others
+                }
+            }
+        }
+        if (!acknowledged) {
+            log.warn("the server did not acknowledge our result; it may have ended already");
+        }
+        long bytes = blocks == null ? 0 : blocks.bytesComplete();
+        long requested = repairs == null ? 0 : repairs.requested;
+        return new ClientResult(ok, message, bytes, requested);
+    }
+
+    private void send(ControlMessage message) throws IOException {
+        codec.encode(message, out);
+        port.sendControl(out, config.server());
+    }
+}

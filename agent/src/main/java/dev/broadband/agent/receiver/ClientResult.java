@@ -1,0 +1,4 @@
+package dev.broadband.agent.receiver;
+
+/** How a client's session ended: {@code ok} only when what it wrote hashed to the image's SHA-256. */
+public record ClientResult(boolean ok, String message, long bytes, long packetsRequested) {}

@@ -1,0 +1,12 @@
+package dev.broadband.agent.receiver;
+
+/** Hears how far a client is, a few times a second. */
+public interface ProgressListener {
+    /** @param phase "receiving" or "verifying" */
+    void progress(String phase, long done, long total);
+
+    /** The client ended; a listener drawing on a terminal closes its line. */
+    default void finished() {}
+
+    ProgressListener NONE = (phase, done, total) -> {};
+}

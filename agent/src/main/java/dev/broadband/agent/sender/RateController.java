@@ -1,0 +1,90 @@
+package dev.broadband.agent.sender;
+
+/**
+ * Paces the sender: a token bucket at the current rate, and, unless the user fixed the rate, additive increase
+ * while receivers keep up and multiplicative decrease when one reports that its socket buffer overflowed or that
+ * it lost an unusual share of packets. Random loss on the wire (a few percent) is repaired, not slowed for.
+ */
+public final class RateController {
+    static final double DECREASE = 0.75;
+    static final long ADJUST_INTERVAL_NANOS = 100_000_000L;
+    /** Loss above this share is taken as congestion even without overflow counters. */
+    static final int CONGESTION_LOSS_PERMILLE = 100;
+    private static final long BURST_BYTES = 96 * 1024;
+
+    private final boolean adaptive;
+    private final long ceilingBps;
+    private final long floorBps;
+    private final long stepBps;
+    private double rateBps;
+    private double tokens = BURST_BYTES;
+    private long lastRefill;
+    private long lastDecrease;
+    private long lastIncrease;
+
+    private RateController(boolean adaptive, long startBps, long ceilingBps, long now) {
+        this.adaptive = adaptive;
+        this.ceilingBps = ceilingBps;
+        this.floorBps = Math.max(1_000_000L, ceilingBps / 1000);
+        this.stepBps = Math.max(1_000_000L, ceilingBps / 100);
+        this.rateBps = startBps;
+        this.lastRefill = now;
+    }
+
+    /** A fixed cap: what the user gave with --rate. */
+    public static RateController fixed(long bps, long now) {
+        return new RateController(false, bps, bps, now);
+    }
+
+    /** Adapts between a floor and {@code ceilingBps}, starting at {@code startBps}. */
+    public static RateController adaptive(long startBps, long ceilingBps, long now) {
+        return new RateController(true, Math.min(startBps, ceilingBps), ceilingBps, now);
+    }
+
+    /** Nanoseconds to wait before {@code bytes} may go out; 0 when they may go now (and are then accounted). */
+    public long delayFor(int bytes, long now) {
+        refill(now);
+        if (tokens >= bytes) {
+            tokens -= bytes;
+            return 0;
+        }
+        return (long) Math.ceil((bytes - tokens) * 8e9 / rateBps);
+    }
+
+    private void refill(long now) {
+        long elapsed = now - lastRefill;
+        if (elapsed > 0) {
+            tokens = Math.min(BURST_BYTES, tokens + elapsed * rateBps / 8e9);
+            lastRefill = now;
+        }
+    }
+
+    /** A receiver's report: how many datagrams its socket dropped since its last report, and its recent loss. */
+    public void onReceiverReport(long newOverflowDrops, int lossPermille, long now) {
+        if (!adaptive) {
+            return;
+        }
+        boolean congested = newOverflowDrops > 0 || lossPermille > CONGESTION_LOSS_PERMILLE;
+        if (congested && now - lastDecrease > ADJUST_INTERVAL_NANOS) {
+            rateBps = Math.max(floorBps, rateBps * DECREASE);
+            lastDecrease = now;
+            lastIncrease = now;
+        }
+    }
+
+    /** Called while sending: raises the rate a step per interval since the last decrease. */
+    public void tick(long now) {
+        if (adaptive && now - lastIncrease > ADJUST_INTERVAL_NANOS) {
+            rateBps = Math.min(ceilingBps, rateBps + stepBps);
+            lastIncrease = now;
+        }
+    }
+
+    public long rateBps() {
+        return (long) rateBps;
+    }
+
+    public boolean adaptive() {
+        return adaptive;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.broadband.agent.sender;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * How a sender runs a session.
+ *
+ * @param destination broadcast address or multicast group, and the data port
+ * @param rateBps a fixed rate cap in bits per second on the wire, or 0 to adapt to what receivers report
+ * @param maxDatagram largest UDP payload; fits the interface MTU so that nothing is fragmented
+ */
+public record ServerConfig(InetSocketAddress destination, int controlPort, long rateBps, StartPolicy start,
+                           Duration dropTimeout, int blockPackets, int maxDatagram) {
+    public static final int DEFAULT_BLOCK_PACKETS = 64;
+    public static final Duration STATUS_INTERVAL = Duration.ofMillis(10);
+    public static final Duration IDLE_STATUS_INTERVAL = Duration.ofMillis(100);
+    public static final long ADAPTIVE_START_BPS = 400_000_000L;
+    public static final long ADAPTIVE_CEILING_BPS = 10_000_000_000L;
+}

@@ -1,0 +1,22 @@
+package dev.broadband.agent.session;
+
+import java.net.InetAddress;
+
+/**
+ * What a client learns from the server's answer to its join: everything needed to receive and verify
+ * the image. {@code multicastGroup} is null when the data comes as broadcast.
+ */
+public record SessionInfo(long sessionId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup, int dataPort,
+                          boolean keyed) {
+    public long imageSize() {
+        return geometry.imageSize();
+    }
+
+    public String idHex() {
+        return hex(sessionId);
+    }
+
+    public static String hex(long id) {
+        return String.format("%016x", id);
+    }
+}

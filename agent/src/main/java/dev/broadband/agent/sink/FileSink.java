@@ -1,0 +1,106 @@
+package dev.broadband.agent.sink;
+
+import dev.broadband.agent.Units;
+import dev.broadband.agent.session.Sha256;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.function.DoubleConsumer;
+
+/**
+ * A regular file (created or overwritten, ending at exactly the image size) or a block device (written in place,
+ * never truncated; refused when mounted or smaller than the image). Writes land at their offsets in any order.
+ */
+public final class FileSink implements Sink {
+    private final FileChannel channel;
+    private final Path path;
+    private final long imageSize;
+
+    private FileSink(FileChannel channel, Path path, long imageSize) {
+        this.channel = channel;
+        this.path = path;
+        this.imageSize = imageSize;
+    }
+
+    /** Opens {@code path} for an image of {@code imageSize} bytes; the message of a refusal says what to do. */
+    public static FileSink open(Path path, long imageSize) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IOException(path + " is a directory: give a file or a block device as --output");
+        }
+        if (BlockDevices.isBlockDevice(path)) {
+            Optional<String> mounted = BlockDevices.mountPoint(path);
+            if (mounted.isPresent()) {
+                throw new IOException("device " + path + " is mounted at " + mounted.get()
+                        + ": unmount it first; broadband never writes a mounted device");
+            }
+            long deviceSize = BlockDevices.size(path);
+            if (deviceSize < imageSize) {
+                throw new IOException("device " + path + " holds " + Units.formatBytes(deviceSize) + " (" + deviceSize
+                        + " bytes) but the image needs " + imageSize + " bytes: choose a larger device");
+            }
+            return new FileSink(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), path,
+                    imageSize);
+        }
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IOException("cannot create " + path + ": directory " + parent + " does not exist");
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new FileSink(channel, path, imageSize);
+    }
+
+    @Override
+    public boolean write(long offset, ByteBuffer data) throws IOException {
+        long position = offset;
+        while (data.hasRemaining()) {
+            position += channel.write(data, position);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean randomAccess() {
+        return true;
+    }
+
+    @Override
+    public Sha256 finish(DoubleConsumer progress) throws IOException {
+        if (!BlockDevices.isBlockDevice(path) && channel.size() != imageSize) {
+            channel.truncate(imageSize);
+            if (channel.size() < imageSize) {
+                throw new IOException(path + " has " + channel.size() + " bytes after the transfer, not " + imageSize);
+            }
+        }
+        channel.force(true);
+        MessageDigest digest = Sha256.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
+        for (long offset = 0; offset < imageSize; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), imageSize - offset));
+            int n = channel.read(buffer, offset);
+            if (n < 0) {
+                throw new IOException(path + " ended at " + offset + " bytes while reading it back");
+            }
+            buffer.flip();
+            digest.update(buffer);
+            offset += n;
+            progress.accept((double) offset / imageSize);
+        }
+        return Sha256.of(digest.digest());
+    }
+
+    @Override
+    public String description() {
+        return path.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

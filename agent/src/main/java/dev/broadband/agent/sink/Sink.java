@@ -1,0 +1,27 @@
+package dev.broadband.agent.sink;
+
+import dev.broadband.agent.session.Sha256;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.DoubleConsumer;
+
+/** Where a receiver puts the image. */
+public interface Sink extends Closeable {
+    /**
+     * Writes {@code data} (position to limit) at {@code offset} of the image.
+     * @return false when the sink cannot take it now (stdout past its reorder buffer): the caller forgets the data
+     */
+    boolean write(long offset, ByteBuffer data) throws IOException;
+
+    /** Whether single packets may be written anywhere at any time (a file or device can; stdout cannot). */
+    boolean randomAccess();
+
+    /**
+     * Makes what was written durable and returns the SHA-256 of what the sink now holds: read back from a file or
+     * device after fsync, or of the bytes emitted to stdout.
+     */
+    Sha256 finish(DoubleConsumer progress) throws IOException;
+
+    String description();
+}

@@ -1,0 +1,44 @@
+package dev.broadband.agent.wire;
+
+import dev.broadband.agent.session.Geometry;
+import dev.broadband.agent.session.Sha256;
+import java.net.InetAddress;
+import java.util.List;
+
+/** Every packet other than image data. Values: built fresh for each send, compared by content. */
+public sealed interface ControlMessage {
+    long session();
+
+    /** Client to server: let me in. Session 0 when the client does not know it yet. */
+    record Join(long session, long clientId, String name) implements ControlMessage {}
+
+    /** Server to one client: the session, and where the carousel stood when the client was admitted. */
+    record Welcome(long session, long clientId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup,
+                   int dataPort, int statusSeq) implements ControlMessage {}
+
+    /** Server to one client: you cannot join, and why. */
+    record Reject(long session, long clientId, String reason) implements ControlMessage {}
+
+    /** Client to server: these blocks lack these packets. */
+    record Nack(long session, long clientId, List<BlockNeed> needs) implements ControlMessage {}
+
+    /** Client to server, periodically: I am alive and this far. */
+    record Heartbeat(long session, long clientId, ClientPhase phase, long bytesDone, long overflowDrops,
+                     int lossPermille) implements ControlMessage {}
+
+    /** Client to server: I finished; ok only when what I wrote hashed to the image's SHA-256. */
+    record Done(long session, long clientId, boolean ok, String message) implements ControlMessage {}
+
+    /** Server to one client: your Done was heard. */
+    record DoneAck(long session, long clientId) implements ControlMessage {}
+
+    /**
+     * Server to everyone, on the data channel: how far the carousel is ({@code pass}, {@code frontier}), whether it
+     * has nothing left to send ({@code idle}), and which repairs are already queued so that receivers need not ask.
+     */
+    record SenderStatus(long session, int seq, int pass, int frontier, boolean idle, List<BlockNeed> queuedRepairs)
+            implements ControlMessage {}
+
+    /** Server to everyone: the session ended before it completed. */
+    record Abort(long session, String reason) implements ControlMessage {}
+}
