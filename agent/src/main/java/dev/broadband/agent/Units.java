@@ -75,6 +75,11 @@ public final class Units {
         return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
     }
 
+    /** host:port without the leading slash Java prints for an address without a name. */
+    public static String formatAddress(java.net.SocketAddress address) {
+        return String.valueOf(address).replaceFirst("^[^/]*/", "");
+    }
+
     public static String formatBytes(long bytes) {
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));

@@ -20,7 +20,8 @@ public final class Carousel {
     private final long[] need;
     private final BitSet urgent = new BitSet();
     private int blocksNeeding;
-    private int pointer;
+    private int scanFrom;
+    private int frontier;
     private int pass;
     private long lastMask;
     private boolean lastWasRepair;
@@ -76,12 +77,13 @@ public final class Carousel {
         if (blocksNeeding == 0) {
             return -1;
         }
-        int b = scan(pointer, need.length);
+        int b = scan(scanFrom, need.length);
         if (b < 0) {
             pass++;
             b = scan(0, need.length);
         }
-        pointer = b;
+        frontier = b;
+        scanFrom = b + 1;
         lastWasRepair = pass > 0;
         return take(b);
     }
@@ -121,7 +123,7 @@ public final class Carousel {
 
     /** The block the carousel is at; every block before it in this pass has been offered. */
     public int frontier() {
-        return pointer;
+        return frontier;
     }
 
     /** Repairs queued and not yet sent, lowest block first, so receivers can hold back the same NACK. */

@@ -1,5 +1,6 @@
 package dev.broadband.agent.sender;
 
+import dev.broadband.agent.Units;
 import dev.broadband.agent.session.SessionInfo;
 import dev.broadband.agent.wire.ClientPhase;
 import java.net.SocketAddress;
@@ -102,7 +103,7 @@ public final class ClientRegistry {
             if (!c.state.finished() && now - c.lastHeard > timeout.toNanos()) {
                 c.state = ClientState.DROPPED;
                 c.message = "silent for " + timeout.toSeconds() + "s";
-                dropped.add(c.name + " (" + c.address + ")");
+                dropped.add(c.name + " (" + Units.formatAddress(c.address) + ")");
             }
         }
         return dropped;
@@ -149,7 +150,7 @@ public final class ClientRegistry {
 
     public List<ClientSnapshot> snapshot() {
         return clients.values().stream()
-                .map(c -> new ClientSnapshot(SessionInfo.hex(c.id), c.name, c.address.toString().replaceFirst("^/", ""),
+                .map(c -> new ClientSnapshot(SessionInfo.hex(c.id), c.name, Units.formatAddress(c.address),
                         c.state, c.bytesDone, c.repairs, c.message))
                 .toList();
     }

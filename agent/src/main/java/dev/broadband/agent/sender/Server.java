@@ -108,7 +108,7 @@ public final class Server {
     public boolean run() throws IOException {
         log.info("session {}: {} ({} bytes, sha256 {}), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
                 SessionInfo.hex(sessionId), image.description(), geometry.imageSize(), sha256.hex(),
-                geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), config.destination(),
+                geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), Units.formatAddress(config.destination()),
                 config.controlPort());
         if (!codec.keyed()) {
             log.warn("no --key-file: packets are not authenticated, so anyone on the segment can disturb the session;"
@@ -186,7 +186,7 @@ public final class Server {
         if (in.limit() >= WireCodec.HEADER + 8 && Short.toUnsignedInt(in.getShort(0)) == WireCodec.MAGIC
                 && (in.get(3) & 0x7f) == 2) {
             long clientId = in.getLong(WireCodec.HEADER);
-            log.warn("refused a join from {}: {}", from, e.getMessage());
+            log.warn("refused a join from {}: {}", Units.formatAddress(from), e.getMessage());
             sendTo(new Reject(sessionId, clientId, e.getMessage()), from);
         }
     }
@@ -213,9 +213,9 @@ public final class Server {
             String name = clients.done(done.clientId(), done.ok(), done.message(), geometry.imageSize(), now);
             if (name != null) {
                 if (done.ok()) {
-                    log.info("client {} ({}) verified the image", name, from);
+                    log.info("client {} ({}) verified the image", name, Units.formatAddress(from));
                 } else {
-                    log.warn("client {} ({}) failed: {}", name, from, done.message());
+                    log.warn("client {} ({}) failed: {}", name, Units.formatAddress(from), done.message());
                 }
             }
             sendTo(new DoneAck(sessionId, done.clientId()), from);
@@ -234,7 +234,7 @@ public final class Server {
             if (firstJoinAt < 0) {
                 firstJoinAt = now;
             }
-            log.info("client {} ({}) joined{}", join.name(), from, phase == SessionPhase.STREAMING
+            log.info("client {} ({}) joined{}", join.name(), Units.formatAddress(from), phase == SessionPhase.STREAMING
                     ? " while streaming: it catches up from the carousel" : ", " + clients.size() + " now");
         }
         InetAddress group = session().multicastGroup();

@@ -1,0 +1,169 @@
+package dev.broadband.agent.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.broadband.agent.sender.ImageSource;
+import dev.broadband.agent.sender.Server;
+import dev.broadband.agent.sender.ServerConfig;
+import dev.broadband.agent.sender.SessionStatus;
+import dev.broadband.agent.sender.StartPolicy;
+import dev.broadband.agent.session.Sha256;
+import dev.broadband.agent.sink.FileSink;
+import dev.broadband.agent.sink.StreamSink;
+import dev.broadband.agent.transport.LossyPort;
+import dev.broadband.agent.transport.MemoryNetwork;
+import dev.broadband.agent.transport.PacketPort;
+import dev.broadband.agent.wire.PacketAuthenticator;
+import dev.broadband.agent.wire.WireCodec;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole sessions, real sender and receivers, over an in-memory lossy segment with seeded loss. */
+class InProcessSessionTest {
+    private static final InetSocketAddress SERVER = MemoryNetwork.address(1, 7855);
+    private static final InetSocketAddress DATA = MemoryNetwork.address(255, 7854);
+
+    @TempDir
+    Path dir;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    private Path image(long size, long seed) throws Exception {
+        byte[] bytes = new byte[(int) size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        Path image = dir.resolve("image-" + seed);
+        Files.write(image, bytes);
+        return image;
+    }
+
+    private static Sha256 sha(Path file) throws Exception {
+        try (ImageSource source = ImageSource.open(file)) {
+            return source.digest(f -> {});
+        }
+    }
+
+    private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
+                                                   AtomicReference<SessionStatus> board) throws Exception {
+        Sha256 sha = sha(image);
+        ServerConfig config = new ServerConfig(DATA, 7855, 0, new StartPolicy(minClients, Duration.ofMillis(200), null),
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+        PacketPort port = net.open(SERVER);
+        return CompletableFuture.supplyAsync(() -> {
+            try (ImageSource source = ImageSource.open(image)) {
+                return new Server(port, source, sha, new WireCodec(key), config, board::set).run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, threads);
+    }
+
+    private CompletableFuture<ClientResult> startClient(PacketPort port, PacketAuthenticator key, SinkFactory sinks) {
+        ClientConfig config = new ClientConfig(SERVER, "c", null, Duration.ofSeconds(60), Duration.ofSeconds(10),
+                ClientConfig.DEFAULT_BUFFER_BYTES);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Client(port, new WireCodec(key), config, sinks, ProgressListener.NONE).run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, threads);
+    }
+
+    @Test
+    void fiftyClientsAtFivePercentLossAllGetTheImageByteForByte() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(2048);
+        Path image = image(3_000_000, 1);
+        byte[] expected = Files.readAllBytes(image);
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        CompletableFuture<Boolean> server = startServer(net, image, 50, null, board);
+        List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
+        List<Object> outputs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            PacketPort port = new LossyPort(net.open(), 0.05, 0.05, new SplittableRandom(100 + i));
+            if (i % 2 == 0) {
+                Path out = dir.resolve("out-" + i);
+                outputs.add(out);
+                clients.add(startClient(port, null, (size, buf) -> FileSink.open(out, size)));
+            } else {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                outputs.add(out);
+                clients.add(startClient(port, null, (size, buf) -> new StreamSink(Channels.newChannel(out), "memory", size, buf)));
+            }
+        }
+        for (CompletableFuture<ClientResult> c : clients) {
+            assertThat(c.get(120, TimeUnit.SECONDS).ok()).isTrue();
+        }
+        assertThat(server.get(30, TimeUnit.SECONDS)).isTrue();
+        for (Object out : outputs) {
+            byte[] got = out instanceof Path p ? Files.readAllBytes(p) : ((ByteArrayOutputStream) out).toByteArray();
+            assertThat(got).isEqualTo(expected);
+        }
+        SessionStatus status = board.get();
+        assertThat(status.clients()).hasSize(50).allMatch(c -> c.state().name().equals("SUCCEEDED"));
+        assertThat(status.counters().repairPackets()).isPositive();
+    }
+
+    @Test
+    void keyedSessionDeliversAndAClientWithAnotherKeyIsToldWhy() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(500_000, 2);
+        byte[] key = new byte[32];
+        new SplittableRandom(3).nextBytes(key);
+        byte[] otherKey = key.clone();
+        otherKey[0] ^= 1;
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        CompletableFuture<Boolean> server = startServer(net, image, 1, new PacketAuthenticator(key), board);
+        Path good = dir.resolve("good");
+        ClientResult stranger = startClient(net.open(), new PacketAuthenticator(otherKey),
+                (size, buf) -> FileSink.open(dir.resolve("bad"), size)).get(30, TimeUnit.SECONDS);
+        assertThat(stranger.ok()).isFalse();
+        assertThat(stranger.message()).contains("MAC check failed");
+        assertThat(dir.resolve("bad")).doesNotExist();
+        ClientResult member = startClient(new LossyPort(net.open(), 0.02, 0, new SplittableRandom(4)),
+                new PacketAuthenticator(key), (size, buf) -> FileSink.open(good, size)).get(30, TimeUnit.SECONDS);
+        assertThat(member.ok()).isTrue();
+        assertThat(Files.readAllBytes(good)).isEqualTo(Files.readAllBytes(image));
+        assertThat(server.get(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aClientThatJoinsWhileStreamingCatchesUpFromTheCarousel() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(4_000_000, 5);
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        CompletableFuture<Boolean> server = startServer(net, image, 1, null, board);
+        Path early = dir.resolve("early");
+        Path late = dir.resolve("late");
+        CompletableFuture<ClientResult> first = startClient(new LossyPort(net.open(), 0.01, 0, new SplittableRandom(6)),
+                null, (size, buf) -> FileSink.open(early, size));
+        while (board.get() == null || board.get().bytesSent() < 1_000_000) {
+            Thread.sleep(1);
+        }
+        CompletableFuture<ClientResult> second = startClient(net.open(), null, (size, buf) -> FileSink.open(late, size));
+        assertThat(first.get(60, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(second.get(60, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(server.get(30, TimeUnit.SECONDS)).isTrue();
+        byte[] expected = Files.readAllBytes(image);
+        assertThat(Files.readAllBytes(early)).isEqualTo(expected);
+        assertThat(Files.readAllBytes(late)).isEqualTo(expected);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.broadband.agent.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.broadband.agent.session.Geometry;
+import dev.broadband.agent.session.Sha256;
+import dev.broadband.agent.sink.Sink;
+import dev.broadband.agent.wire.BlockNeed;
+import dev.broadband.agent.wire.ControlMessage.SenderStatus;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RepairRequesterTest {
+    private static final long MS = 1_000_000L;
+    private final Geometry geometry = new Geometry(10 * 4 * 10, 10, 4);
+    private final Sink discard = new Sink() {
+        public boolean write(long offset, ByteBuffer data) { data.position(data.limit()); return true; }
+        public boolean randomAccess() { return true; }
+        public Sha256 finish(java.util.function.DoubleConsumer p) { return null; }
+        public String description() { return "nowhere"; }
+        public void close() {}
+    };
+    private final BlockAssembler blocks = new BlockAssembler(geometry, discard, 1 << 20);
+    private final CarouselView view = new CarouselView(10, 5);
+    private final RepairRequester requester = new RepairRequester(10, 20 * MS, 150 * MS, new SplittableRandom(1));
+
+    private void receive(int block, int... packets) throws Exception {
+        ByteBuffer packet = ByteBuffer.allocate(100);
+        for (int p : packets) {
+            blocks.accept(block, p, packet, 0, 10);
+        }
+    }
+
+    private static SenderStatus status(int seq, int pass, int frontier, boolean idle, BlockNeed... queued) {
+        return new SenderStatus(1, seq, pass, frontier, idle, List.of(queued));
+    }
+
+    @Test
+    void asksOnlyForBlocksTheCarouselHasPassedAfterABackoffAndRepeatsUntilRepaired() throws Exception {
+        receive(0, 0, 2, 3);
+        receive(1, 0, 1, 2, 3);
+        receive(2, 1);
+        view.onStatus(status(4, 0, 9, false));
+        assertThat(requester.due(0, view, blocks, 100)).as("a status from before we joined says nothing").isEmpty();
+        view.onStatus(status(5, 0, 0, false));
+        view.onStatus(status(6, 0, 2, false));
+        assertThat(requester.due(1 * MS, view, blocks, 100)).as("backoff first").isEmpty();
+        assertThat(requester.due(25 * MS, view, blocks, 100)).containsExactly(new BlockNeed(0, 0b0010));
+        assertThat(requester.due(30 * MS, view, blocks, 100)).as("not again at once").isEmpty();
+        assertThat(requester.due(200 * MS, view, blocks, 100)).as("repeated when unanswered")
+                .containsExactly(new BlockNeed(0, 0b0010));
+        receive(0, 1);
+        assertThat(requester.due(400 * MS, view, blocks, 100)).isEmpty();
+    }
+
+    @Test
+    void holdsBackWhenTheSenderAlreadyQueuedTheSameRepair() throws Exception {
+        receive(0, 0, 1);
+        view.onStatus(status(5, 0, 0, false));
+        view.onStatus(status(6, 0, 1, false, new BlockNeed(0, 0b1110)));
+        requester.due(0, view, blocks, 100);
+        assertThat(requester.due(50 * MS, view, blocks, 100)).isEmpty();
+        assertThat(requester.suppressed).isEqualTo(1);
+        view.onStatus(status(7, 0, 1, false, new BlockNeed(0, 0b0100)));
+        assertThat(requester.due(250 * MS, view, blocks, 100)).as("only part of it is queued")
+                .containsExactly(new BlockNeed(0, 0b1100));
+    }
+
+    @Test
+    void afterJoiningMidPassWaitsForTheCarouselToComeRoundAndAnIdleSenderMakesEverythingDue() throws Exception {
+        view.onStatus(status(5, 0, 6, false));
+        view.onStatus(status(6, 1, 1, false));
+        List<Integer> due = dueBlocks(0, 30 * MS);
+        assertThat(due).containsExactly(0, 6, 7, 8, 9);
+        view.onStatus(status(7, 1, 2, true));
+        assertThat(dueBlocks(40 * MS, 80 * MS)).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    private List<Integer> dueBlocks(long first, long then) {
+        requester.due(first, view, blocks, 100);
+        return requester.due(then, view, blocks, 100).stream().map(BlockNeed::block).sorted().toList();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.broadband.agent.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RateControllerTest {
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void aFixedCapPacesToItsRate() {
+        RateController r = RateController.fixed(8_000_000, 0);
+        long now = 0;
+        long sent = 0;
+        while (now < 1000 * MS) {
+            long delay = r.delayFor(1000, now);
+            if (delay == 0) {
+                sent += 1000;
+            } else {
+                now += delay;
+            }
+        }
+        // 1 MB/s for one second, plus the initial burst allowance
+        assertThat(sent).isBetween(1_000_000L, 1_000_000L + 100_000L);
+    }
+
+    @Test
+    void adaptiveRateBacksOffOnOverflowAndClimbsBackWhenReceiversKeepUp() {
+        RateController r = RateController.adaptive(400_000_000, 1_000_000_000, 0);
+        r.onReceiverReport(12, 0, 200 * MS);
+        assertThat(r.rateBps()).isEqualTo(300_000_000);
+        r.onReceiverReport(5, 0, 250 * MS);
+        assertThat(r.rateBps()).as("one decrease per interval").isEqualTo(300_000_000);
+        r.onReceiverReport(0, 20, 400 * MS);
+        assertThat(r.rateBps()).as("ordinary random loss is repaired, not slowed for").isEqualTo(300_000_000);
+        for (long t = 400; t < 20_000; t += 50) {
+            r.tick(t * MS);
+        }
+        assertThat(r.rateBps()).isEqualTo(1_000_000_000);
+    }
+
+    @Test
+    void aFixedCapIgnoresReports() {
+        RateController r = RateController.fixed(100_000_000, 0);
+        r.onReceiverReport(1000, 900, 10 * MS);
+        r.tick(1000 * MS);
+        assertThat(r.rateBps()).isEqualTo(100_000_000);
+    }
+}
