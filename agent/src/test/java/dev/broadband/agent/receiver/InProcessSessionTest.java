@@ -63,8 +63,13 @@ class InProcessSessionTest {
 
     private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
                                                    AtomicReference<SessionStatus> board) throws Exception {
+        return startServer(net, image, minClients, key, board, 0);
+    }
+
+    private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
+                                                   AtomicReference<SessionStatus> board, long rate) throws Exception {
         Sha256 sha = sha(image);
-        ServerConfig config = new ServerConfig(DATA, 7855, 0, new StartPolicy(minClients, Duration.ofMillis(200), null),
+        ServerConfig config = new ServerConfig(DATA, 7855, rate, new StartPolicy(minClients, Duration.ofMillis(200), null),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
         PacketPort port = net.open(SERVER);
         return CompletableFuture.supplyAsync(() -> {
@@ -146,11 +151,88 @@ class InProcessSessionTest {
     }
 
     @Test
+    void anAbortReachesEveryClientWhichFailsSayingSo() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(20_000_000, 8);
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        Sha256 sha = sha(image);
+        ServerConfig config = new ServerConfig(DATA, 7855, 50_000_000, new StartPolicy(2, Duration.ofMillis(200), null),
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+        PacketPort port = net.open(SERVER);
+        ImageSource source = ImageSource.open(image);
+        Server server = new Server(port, source, sha, new WireCodec(null), config, board::set);
+        CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, threads);
+        List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("aborted-" + i);
+            clients.add(startClient(net.open(), null, (size, buf) -> FileSink.open(out, size)));
+        }
+        while (board.get() == null || board.get().bytesSent() < 1_000_000) {
+            Thread.sleep(1);
+        }
+        server.abort("the server was interrupted");
+        assertThat(run.get(10, TimeUnit.SECONDS)).isFalse();
+        for (CompletableFuture<ClientResult> c : clients) {
+            ClientResult r = c.get(10, TimeUnit.SECONDS);
+            assertThat(r.ok()).isFalse();
+            assertThat(r.message()).isEqualTo("the server aborted the session: the server was interrupted");
+        }
+        source.close();
+    }
+
+    @Test
+    void aServerThatVanishesIsReportedAfterTheTimeoutNotWaitedForForever() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(50_000_000, 9);
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        Sha256 sha = sha(image);
+        ServerConfig config = new ServerConfig(DATA, 7855, 50_000_000, new StartPolicy(1, Duration.ofMillis(200), null),
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+        PacketPort port = net.open(SERVER);
+        ImageSource source = ImageSource.open(image);
+        Server server = new Server(port, source, sha, new WireCodec(null), config, board::set);
+        CompletableFuture.runAsync(() -> {
+            try {
+                server.run();
+            } catch (Exception e) {
+                // the port vanished under it: that is the point
+            }
+        }, threads);
+        ClientConfig config2 = new ClientConfig(SERVER, "c", null, Duration.ofSeconds(60), Duration.ofSeconds(1),
+                ClientConfig.DEFAULT_BUFFER_BYTES);
+        Path out = dir.resolve("orphan");
+        CompletableFuture<ClientResult> client = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Client(net.open(), new WireCodec(null), config2, (size, buf) -> FileSink.open(out, size),
+                        ProgressListener.NONE).run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, threads);
+        while (board.get() == null || board.get().bytesSent() < 1_000_000) {
+            Thread.sleep(1);
+        }
+        net.silence(SERVER);
+        ClientResult r = client.get(20, TimeUnit.SECONDS);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.message()).startsWith("nothing from the server for 1s");
+        server.abort("test over");
+        source.close();
+    }
+
+    @Test
     void aClientThatJoinsWhileStreamingCatchesUpFromTheCarousel() throws Exception {
         MemoryNetwork net = new MemoryNetwork(4096);
         Path image = image(4_000_000, 5);
         AtomicReference<SessionStatus> board = new AtomicReference<>();
-        CompletableFuture<Boolean> server = startServer(net, image, 1, null, board);
+        // 20 Mbit/s: the first client is still receiving when the second joins
+        CompletableFuture<Boolean> server = startServer(net, image, 1, null, board, 20_000_000);
         Path early = dir.resolve("early");
         Path late = dir.resolve("late");
         CompletableFuture<ClientResult> first = startClient(new LossyPort(net.open(), 0.01, 0, new SplittableRandom(6)),
@@ -158,6 +240,7 @@ class InProcessSessionTest {
         while (board.get() == null || board.get().bytesSent() < 1_000_000) {
             Thread.sleep(1);
         }
+        assertThat(board.get().phase().name()).isEqualTo("STREAMING");
         CompletableFuture<ClientResult> second = startClient(net.open(), null, (size, buf) -> FileSink.open(late, size));
         assertThat(first.get(60, TimeUnit.SECONDS).ok()).isTrue();
         assertThat(second.get(60, TimeUnit.SECONDS).ok()).isTrue();

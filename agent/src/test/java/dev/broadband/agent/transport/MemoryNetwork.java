@@ -20,6 +20,7 @@ public final class MemoryNetwork {
     private final int inboxLimit;
     private final Map<SocketAddress, Port> byAddress = new ConcurrentHashMap<>();
     private final List<Port> listening = new CopyOnWriteArrayList<>();
+    private final java.util.Set<SocketAddress> silenced = ConcurrentHashMap.newKeySet();
     private int nextHost = 1;
 
     public MemoryNetwork(int inboxLimit) {
@@ -32,6 +33,11 @@ public final class MemoryNetwork {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** From now on, nothing sent by the port at {@code address} arrives anywhere: a host that vanished. */
+    public void silence(SocketAddress address) {
+        silenced.add(address);
     }
 
     /** A port whose control channel is bound to {@code controlAddress}. */
@@ -107,6 +113,9 @@ public final class MemoryNetwork {
         @Override
         public void sendData(ByteBuffer packet) {
             byte[] bytes = copy(packet);
+            if (silenced.contains(address)) {
+                return;
+            }
             for (Port p : listening) {
                 if (p != this) {
                     p.deliver(p.data, bytes, address);
@@ -117,6 +126,9 @@ public final class MemoryNetwork {
         @Override
         public void sendControl(ByteBuffer packet, SocketAddress to) {
             byte[] bytes = copy(packet);
+            if (silenced.contains(address)) {
+                return;
+            }
             Port p = byAddress.get(to);
             if (p != null) {
                 p.deliver(p.control, bytes, address);
