@@ -1,0 +1,104 @@
+package dev.broadband.operator.reconciler;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything the operator is told at start, from environment variables the Helm chart sets.
+ *
+ * @param agentImage image of the sender pod (the agent image runs {@code broadband server})
+ * @param fetchImage image with sh, curl and sha256sum that downloads an HTTP source
+ * @param baseDataPort data port of the first port slot; control is always data + 1
+ * @param baseStatusPort status port of the first port slot
+ * @param portSlots how many broadcasts may run at once, each on its own ports
+ * @param maxSenderRestarts how often a dead sender pod is recreated before the broadcast fails
+ * @param pollInterval least time between two reads of one sender's status endpoint
+ * @param allowedDevices globs of target devices the agents may write (empty: any /dev path)
+ * @param namespaces namespaces watched (empty: all)
+ */
+public record OperatorConfig(
+    String agentImage,
+    String fetchImage,
+    String imagePullPolicy,
+    int baseDataPort,
+    int baseStatusPort,
+    int portSlots,
+    int maxSenderRestarts,
+    Duration pollInterval,
+    SenderResources senderResources,
+    String senderServiceAccount,
+    List<String> allowedDevices,
+    List<String> namespaces,
+    int httpPort) {
+
+  public static final int DEFAULT_DATA_PORT = 7854;
+  public static final int DEFAULT_STATUS_PORT = 7856;
+
+  /** Requests and limits of the sender container, as Kubernetes quantities ("" to leave unset). */
+  public record SenderResources(String cpuRequest, String memoryRequest, String cpuLimit,
+      String memoryLimit) {
+  }
+
+  public OperatorConfig {
+    allowedDevices = List.copyOf(allowedDevices);
+    namespaces = List.copyOf(namespaces);
+    if (portSlots < 1) {
+      throw new IllegalArgumentException("portSlots must be at least 1, not " + portSlots);
+    }
+  }
+
+  public static OperatorConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  public static OperatorConfig fromEnv(Map<String, String> env) {
+    Function<String, String> get = key -> env.getOrDefault(key, "").trim();
+    return new OperatorConfig(
+        or(get.apply("BROADBAND_AGENT_IMAGE"), "broadband-agent:latest"),
+        or(get.apply("BROADBAND_FETCH_IMAGE"), "curlimages/curl:8.11.1"),
+        or(get.apply("BROADBAND_IMAGE_PULL_POLICY"), "IfNotPresent"),
+        Integer.parseInt(or(get.apply("BROADBAND_DATA_PORT"), String.valueOf(DEFAULT_DATA_PORT))),
+        Integer.parseInt(or(get.apply("BROADBAND_STATUS_PORT"), String.valueOf(DEFAULT_STATUS_PORT))),
+        Integer.parseInt(or(get.apply("BROADBAND_PORT_SLOTS"), "8")),
+        Integer.parseInt(or(get.apply("BROADBAND_MAX_SENDER_RESTARTS"), "3")),
+        Duration.ofMillis(Long.parseLong(or(get.apply("BROADBAND_POLL_INTERVAL_MS"), "2000"))),
+        new SenderResources(
+            or(get.apply("BROADBAND_SENDER_CPU_REQUEST"), "500m"),
+            or(get.apply("BROADBAND_SENDER_MEMORY_REQUEST"), "256Mi"),
+            get.apply("BROADBAND_SENDER_CPU_LIMIT"),
+            or(get.apply("BROADBAND_SENDER_MEMORY_LIMIT"), "1Gi")),
+        get.apply("BROADBAND_SENDER_SERVICE_ACCOUNT"),
+        csv(get.apply("BROADBAND_ALLOWED_DEVICES")),
+        csv(get.apply("BROADBAND_NAMESPACES")),
+        Integer.parseInt(or(get.apply("BROADBAND_HTTP_PORT"), "8080")));
+  }
+
+  public OperatorConfig withPollInterval(Duration interval) {
+    return new OperatorConfig(agentImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
+        portSlots, maxSenderRestarts, interval, senderResources, senderServiceAccount,
+        allowedDevices, namespaces, httpPort);
+  }
+
+  public OperatorConfig withPortSlots(int slots) {
+    return new OperatorConfig(agentImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
+        slots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
+        allowedDevices, namespaces, httpPort);
+  }
+
+  public OperatorConfig withAllowedDevices(List<String> devices) {
+    return new OperatorConfig(agentImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
+        portSlots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
+        devices, namespaces, httpPort);
+  }
+
+  private static String or(String value, String fallback) {
+    return value.isEmpty() ? fallback : value;
+  }
+
+  private static List<String> csv(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}

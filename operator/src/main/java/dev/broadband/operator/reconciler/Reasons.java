@@ -1,0 +1,24 @@
+package dev.broadband.operator.reconciler;
+
+/** CamelCase reasons shared by the conditions and the Events, one per thing that can happen. */
+public final class Reasons {
+
+  public static final String SENDER_CREATED = "SenderCreated";
+  public static final String SENDER_SCHEDULING = "SenderScheduling";
+  public static final String DOWNLOADING = "Downloading";
+  public static final String WAITING_FOR_RECEIVERS = "WaitingForReceivers";
+  public static final String BROADCASTING = "Broadcasting";
+  public static final String VERIFYING = "Verifying";
+  public static final String ALL_NODES_SUCCEEDED = "AllNodesSucceeded";
+  public static final String NODES_FAILED = "NodesFailed";
+  public static final String SESSION_ABORTED = "SessionAborted";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String NO_TARGET_NODES = "NoTargetNodes";
+  public static final String WAITING_FOR_PORTS = "WaitingForPorts";
+  public static final String SENDER_RESTARTED = "SenderRestarted";
+  public static final String SENDER_FAILED = "SenderFailed";
+  public static final String STATUS_UNAVAILABLE = "StatusUnavailable";
+
+  private Reasons() {
+  }
+}

@@ -1,0 +1,13 @@
+package dev.broadband.operator.status;
+
+import java.io.IOException;
+
+/** Reads a sender's status endpoint. Behind an interface so reconciler tests use a fake. */
+public interface SenderStatusClient {
+
+  /**
+   * @param host the sender pod's host IP (the sender runs on the host network)
+   * @param statusPort the TCP port of its status endpoint
+   */
+  SenderStatus fetch(String host, int statusPort) throws IOException;
+}

@@ -1,0 +1,163 @@
+package dev.broadband.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.junit.jupiter.api.Test;
+
+/** The chart rendered by the real helm, with default and custom values. */
+class HelmChartTest {
+
+  @Test
+  void lintsCleanWithStrict() throws Exception {
+    Helm.Result result = Helm.run("lint", "--strict", Helm.CHART.toString());
+    assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+    assertThat(result.stdout()).contains("0 chart(s) failed");
+  }
+
+  @Test
+  void chartCarriesTheGeneratedCrd() throws Exception {
+    String file = "imagebroadcasts.broadband.dev-v1.yml";
+    assertThat(Files.readString(Helm.CHART.resolve("crds").resolve(file)))
+        .isEqualTo(Files.readString(Helm.REPO.resolve("crds").resolve(file)));
+  }
+
+  @Test
+  void agentDaemonSetRunsOnTheHostNetworkPrivilegedWithDev() throws Exception {
+    DaemonSet agent = only(Helm.template(), DaemonSet.class);
+    PodSpec pod = agent.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getPrivileged()).isTrue();
+    assertThat(container.getImage()).isEqualTo("localhost:5000/broadband/broadband-agent:0.1.0-SNAPSHOT");
+    assertThat(container.getArgs()).startsWith("agent", "--name", "$(NODE_NAME)");
+    assertThat(container.getArgs()).containsSequence("--allowed-devices", "/dev/sd[b-z],/dev/vd[b-z],/dev/nvme[1-9]n1");
+    assertThat(container.getArgs()).containsSequence("--data-port", "7854", "--control-port", "7855");
+    EnvVar nodeName = env(container, "NODE_NAME");
+    assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/dev"));
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/dev"));
+    assertThat(container.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getContainerPort())
+        .containsExactly("UDP/7854", "UDP/7855");
+  }
+
+  @Test
+  void operatorDeploymentHasProbesMetricsAndTheSenderSettings() throws Exception {
+    Deployment operator = only(Helm.template(), Deployment.class);
+    PodSpec pod = operator.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("localhost:5000/broadband/broadband-operator:0.1.0-SNAPSHOT");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(env(container, "BROADBAND_AGENT_IMAGE").getValue())
+        .isEqualTo("localhost:5000/broadband/broadband-agent:0.1.0-SNAPSHOT");
+    assertThat(env(container, "BROADBAND_DATA_PORT").getValue()).isEqualTo("7854");
+    assertThat(env(container, "BROADBAND_STATUS_PORT").getValue()).isEqualTo("7856");
+    assertThat(env(container, "BROADBAND_ALLOWED_DEVICES").getValue()).isEqualTo("/dev/sd[b-z],/dev/vd[b-z],/dev/nvme[1-9]n1");
+    assertThat(pod.getServiceAccountName()).isEqualTo("bb-broadband-operator");
+  }
+
+  @Test
+  void rbacGrantsOnlyTheVerbsEachPartUses() throws Exception {
+    List<HasMetadata> objects = Helm.template();
+    Map<String, List<PolicyRule>> roles = objects.stream().filter(ClusterRole.class::isInstance)
+        .map(ClusterRole.class::cast)
+        .collect(Collectors.toMap(r -> r.getMetadata().getName(), ClusterRole::getRules));
+
+    assertThat(verbs(roles.get("bb-broadband-operator"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch", "delete");
+    assertThat(verbs(roles.get("bb-broadband-operator"), "imagebroadcasts/status")).containsExactlyInAnyOrder("get", "patch", "update");
+    assertThat(verbs(roles.get("bb-broadband-operator"), "pods")).containsExactlyInAnyOrder("get", "list", "watch", "create", "delete");
+    assertThat(verbs(roles.get("bb-broadband-operator"), "secrets")).containsExactlyInAnyOrder("get", "create");
+    assertThat(verbs(roles.get("bb-broadband-operator"), "events")).containsExactly("create");
+    assertThat(verbs(roles.get("bb-broadband-operator-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbs(roles.get("bb-broadband-agent"), "secrets")).containsExactly("get");
+    // The agent never writes the status: the operator is its only writer.
+    assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts/status")).isEmpty();
+    roles.values().stream().flatMap(List::stream).forEach(rule -> {
+      assertThat(rule.getVerbs()).doesNotContain("*");
+      assertThat(rule.getResources()).doesNotContain("*");
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+    });
+    assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance).hasSize(3);
+  }
+
+  @Test
+  void customValuesReachTheObjects() throws Exception {
+    List<HasMetadata> objects = Helm.template(
+        "image.registry=registry.example.com/team",
+        "image.tag=1.2.3",
+        "ports.data=9000", "ports.control=9001", "ports.status=9100",
+        "agent.allowedDevices={/dev/nvme1n1,/dev/sdz}",
+        "agent.nodeSelector.broadband\\.dev/imageable=true",
+        "watchNamespaces={lab,staging}",
+        "operator.portSlots=2");
+    DaemonSet agent = only(objects, DaemonSet.class);
+    Container agentContainer = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(agentContainer.getImage()).isEqualTo("registry.example.com/team/broadband-agent:1.2.3");
+    assertThat(agentContainer.getArgs()).containsSequence("--allowed-devices", "/dev/nvme1n1,/dev/sdz");
+    assertThat(agentContainer.getArgs()).containsSequence("--data-port", "9000", "--control-port", "9001");
+    assertThat(agent.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("broadband.dev/imageable", "true");
+
+    Container operator = only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(operator.getImage()).isEqualTo("registry.example.com/team/broadband-operator:1.2.3");
+    assertThat(env(operator, "BROADBAND_DATA_PORT").getValue()).isEqualTo("9000");
+    assertThat(env(operator, "BROADBAND_STATUS_PORT").getValue()).isEqualTo("9100");
+    assertThat(env(operator, "BROADBAND_PORT_SLOTS").getValue()).isEqualTo("2");
+    assertThat(env(operator, "BROADBAND_NAMESPACES").getValue()).isEqualTo("lab,staging");
+    assertThat(env(operator, "BROADBAND_ALLOWED_DEVICES").getValue()).isEqualTo("/dev/nvme1n1,/dev/sdz");
+
+    // Namespaced access only where broadcasts live; nodes stay cluster-wide (they have no namespace).
+    assertThat(objects).filteredOn(RoleBinding.class::isInstance)
+        .extracting(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
+        .containsExactlyInAnyOrder("lab/bb-broadband-operator", "staging/bb-broadband-operator",
+            "lab/bb-broadband-agent", "staging/bb-broadband-agent");
+    assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance)
+        .extracting(o -> o.getMetadata().getName()).containsExactly("bb-broadband-operator-nodes");
+  }
+
+  @Test
+  void refusesAControlPortThatIsNotDataPlusOne() throws Exception {
+    Helm.Result result = Helm.run("template", "bb", Helm.CHART.toString(), "--set", "ports.control=7999");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("ports.control must be ports.data + 1");
+  }
+
+  @Test
+  void agentCanBeLeftOut() throws Exception {
+    List<HasMetadata> objects = Helm.template("agent.enabled=false");
+    assertThat(objects).noneMatch(DaemonSet.class::isInstance);
+    assertThat(objects).filteredOn(Deployment.class::isInstance).hasSize(1);
+  }
+
+  private static List<String> verbs(List<PolicyRule> rules, String resource) {
+    return rules.stream().filter(r -> r.getResources().contains(resource))
+        .flatMap(r -> r.getVerbs().stream()).toList();
+  }
+
+  private static EnvVar env(Container container, String name) {
+    return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static <T> T only(List<HasMetadata> objects, Class<T> type) {
+    List<T> matching = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(matching).hasSize(1);
+    return matching.get(0);
+  }
+}
