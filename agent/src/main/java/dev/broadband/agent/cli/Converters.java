@@ -32,6 +32,22 @@ final class Converters {
         }
     }
 
+    /** A share such as {@code 2%} or {@code 2}, as a fraction. */
+    static final class Percent implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double percent = Double.parseDouble(value.trim().replaceFirst("%$", ""));
+                if (percent < 0 || percent > 100) {
+                    throw new NumberFormatException();
+                }
+                return percent / 100;
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("not a percentage from 0 to 100: '" + value + "' (example: 2%)");
+            }
+        }
+    }
+
     /** Sizes such as {@code 64m}, {@code 1g}, {@code 4096} (bytes, binary multiples). */
     static final class Size implements ITypeConverter<Long> {
         @Override

@@ -24,6 +24,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "7854", description = "Seed of the image and the losses (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--no-fec", description = "Repair by resending lost packets instead of parity.")
+    boolean noFec;
+
     @Override
     public Integer call() throws Exception {
         if (clients < 1 || lossPercent < 0 || lossPercent >= 100) {
@@ -31,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // The server's progress tells the story; a line per client per event would drown it.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("broadband.client")).setLevel(Level.WARN);
-        Demo.Result result = new Demo(clients, size, lossPercent / 100, seed, System.out).run();
+        Demo.Result result = new Demo(clients, size, lossPercent / 100, seed, !noFec, System.out).run();
         return result.allIntact() ? 0 : 1;
     }
 }

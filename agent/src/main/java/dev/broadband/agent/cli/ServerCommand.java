@@ -75,6 +75,13 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             description = "Packets per block, 1..64 (default ${DEFAULT-VALUE}).")
     int blockPackets;
 
+    @Option(names = "--no-fec", description = "Repair by resending lost packets instead of Reed-Solomon parity (for comparison).")
+    boolean noFec;
+
+    @Option(names = "--fec-overhead", paramLabel = "PERCENT", defaultValue = "0", converter = Converters.Percent.class,
+            description = "Parity sent with every block unasked, e.g. 2%% for a lossy segment (default: only on request).")
+    double fecOverhead;
+
     @Override
     public Integer call() throws Exception {
         InetAddress destination = InetAddress.getByName(address);
@@ -85,7 +92,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             Sha256 sha256 = hash(image);
             ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
                     rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout), dropTimeout,
-                    blockPackets, Interfaces.maxDatagram(nic));
+                    blockPackets, Interfaces.maxDatagram(nic), !noFec, fecOverhead);
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic)) {
                 return serve(port, image, sha256, codec, config) ? 0 : 1;

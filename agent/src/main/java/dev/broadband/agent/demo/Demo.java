@@ -48,10 +48,12 @@ public final class Demo {
     private final long imageSize;
     private final double loss;
     private final long seed;
+    private final boolean parity;
     private final PrintStream out;
 
-    public Demo(int clients, long imageSize, double loss, long seed, PrintStream out) {
+    public Demo(int clients, long imageSize, double loss, long seed, boolean parity, PrintStream out) {
         this.clients = clients;
+        this.parity = parity;
         this.imageSize = imageSize;
         this.loss = loss;
         this.seed = seed;
@@ -82,11 +84,11 @@ public final class Demo {
             int controlPort = freeUdpPort();
             int dataPort = freeUdpPort();
             out.printf(Locale.ROOT, "broadband demo: 1 server, %d clients over loopback multicast %s, %s image, %.1f%% loss"
-                    + " injected at every client%n", clients, GROUP, dev.broadband.agent.Units.formatBytes(imageSize),
-                    loss * 100);
+                    + " injected at every client, repair by %s%n", clients, GROUP, dev.broadband.agent.Units.formatBytes(imageSize),
+                    loss * 100, parity ? "parity" : "resending lost packets");
             ServerConfig config = new ServerConfig(new InetSocketAddress(InetAddress.getByName(GROUP), dataPort),
                     controlPort, 0, new StartPolicy(clients, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                    Duration.ofSeconds(10), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+                    Duration.ofSeconds(10), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0);
             AtomicReference<SessionStatus> board = new AtomicReference<>();
             long start = System.nanoTime();
             CompletableFuture<Boolean> server = CompletableFuture.supplyAsync(() -> {

@@ -13,6 +13,7 @@ import java.util.Map;
 final class CarouselView {
     private final int blockCount;
     private final int firstSeq;
+    private final boolean parity;
     private boolean started;
     private boolean everythingSwept;
     private int lastSeq = -1;
@@ -22,10 +23,14 @@ final class CarouselView {
     private int frontier;
     private Map<Integer, Long> queued = Map.of();
 
-    /** @param firstSeq the first status sequence number sent after the sender admitted this receiver */
-    CarouselView(int blockCount, int firstSeq) {
+    /**
+     * @param firstSeq the first status sequence number sent after the sender admitted this receiver
+     * @param parity whether repairs are parity packets, so that any queued ones serve, or the lost packets themselves
+     */
+    CarouselView(int blockCount, int firstSeq, boolean parity) {
         this.blockCount = blockCount;
         this.firstSeq = firstSeq;
+        this.parity = parity;
     }
 
     void onStatus(SenderStatus status) {
@@ -66,7 +71,10 @@ final class CarouselView {
 
     boolean repairQueued(int block, long missing) {
         Long mask = queued.get(block);
-        return mask != null && (missing & ~mask) == 0;
+        if (mask == null) {
+            return false;
+        }
+        return parity ? Long.bitCount(mask) >= Long.bitCount(missing) : (missing & ~mask) == 0;
     }
 
     boolean heardSinceJoin() {

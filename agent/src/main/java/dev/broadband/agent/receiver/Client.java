@@ -172,8 +172,8 @@ public final class Client {
         } catch (IOException e) {
             throw new SessionFailure(e.getMessage());
         }
-        view = new CarouselView(g.blockCount(), w.statusSeq());
-        blocks = new BlockAssembler(g, sink, config.bufferBytes());
+        view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
+        blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
         repairs = new RepairRequester(g.blockCount(), REPAIR_BACKOFF, REPAIR_REPEAT, random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
         lastHeard = System.nanoTime();

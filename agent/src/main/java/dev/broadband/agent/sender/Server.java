@@ -77,7 +77,7 @@ public final class Server {
         this.statusBoard = statusBoard;
         this.sessionId = newSessionId();
         this.geometry = new Geometry(image.size(), codec.payloadFor(config.maxDatagram()), config.blockPackets());
-        this.carousel = new Carousel(geometry);
+        this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity());
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
@@ -106,6 +106,18 @@ public final class Server {
 
     /** @return true when every client that joined verified the image */
     public boolean run() throws IOException {
+        try {
+            return serve();
+        } catch (IOException | RuntimeException e) {
+            // Whatever broke, the clients hear of it now rather than after their timeout.
+            String reason = "the server failed: " + e;
+            log.error("{}; telling the clients", reason);
+            abortSession(reason);
+            throw e;
+        }
+    }
+
+    private boolean serve() throws IOException {
         log.info("session {}: {} ({} bytes, sha256 {}), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
                 SessionInfo.hex(sessionId), image.description(), geometry.imageSize(), sha256.hex(),
                 geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), Units.formatAddress(config.destination()),
@@ -114,6 +126,8 @@ public final class Server {
             log.warn("no --key-file: packets are not authenticated, so anyone on the segment can disturb the session;"
                     + " clients still verify the SHA-256 before reporting success");
         }
+        log.info("repair: {}", carousel.parity() ? "parity (Reed-Solomon)" + (config.proactiveParity() > 0
+                ? ", " + Units.formatPercent(config.proactiveParity()) + " sent unasked" : "") : "resending lost packets");
         log.info("rate: {}", rate.adaptive() ? "adapting to the receivers (give --rate to fix a cap)"
                 : Units.formatRate(rate.rateBps()) + " cap");
         long waitingSince = System.nanoTime();
@@ -149,7 +163,8 @@ public final class Server {
             sendStatusIfDue(now);
             int block = carousel.next();
             if (block >= 0) {
-                int sent = blockSender.send(block, carousel.lastMask(), () -> abortReason != null);
+                int sent = blockSender.send(block, carousel.lastMask(), carousel.lastParityFirst(),
+                        carousel.lastParityCount(), () -> abortReason != null);
                 if (carousel.lastWasRepair()) {
                     repairPackets += sent;
                 }
@@ -239,7 +254,7 @@ public final class Server {
         }
         InetAddress group = session().multicastGroup();
         sendTo(new Welcome(sessionId, join.clientId(), geometry, sha256, group, config.destination().getPort(),
-                statusSeq + 1), from);
+                statusSeq + 1, carousel.parity()), from);
     }
 
     private void sendTo(ControlMessage message, SocketAddress to) throws IOException {

@@ -9,9 +9,12 @@ import java.time.Duration;
  * @param destination broadcast address or multicast group, and the data port
  * @param rateBps a fixed rate cap in bits per second on the wire, or 0 to adapt to what receivers report
  * @param maxDatagram largest UDP payload; fits the interface MTU so that nothing is fragmented
+ * @param parity repair with Reed-Solomon parity rather than by resending lost packets
+ * @param proactiveParity parity sent with each block unasked, as a share of its packets (0 for none)
  */
 public record ServerConfig(InetSocketAddress destination, int controlPort, long rateBps, StartPolicy start,
-                           Duration dropTimeout, int blockPackets, int maxDatagram) {
+                           Duration dropTimeout, int blockPackets, int maxDatagram, boolean parity,
+                           double proactiveParity) {
     public static final int DEFAULT_BLOCK_PACKETS = 64;
     public static final Duration STATUS_INTERVAL = Duration.ofMillis(10);
     public static final Duration IDLE_STATUS_INTERVAL = Duration.ofMillis(100);

@@ -17,6 +17,11 @@ public interface Sink extends Closeable {
     /** Whether single packets may be written anywhere at any time (a file or device can; stdout cannot). */
     boolean randomAccess();
 
+    /** Reads back what was written at {@code offset} into {@code dst}; only sinks with {@link #randomAccess()}. */
+    default void read(long offset, ByteBuffer dst) throws IOException {
+        throw new UnsupportedOperationException(description() + " cannot be read back");
+    }
+
     /**
      * Makes what was written durable and returns the SHA-256 of what the sink now holds: read back from a file or
      * device after fsync, or of the bytes emitted to stdout.

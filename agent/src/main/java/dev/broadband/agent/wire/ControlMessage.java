@@ -12,9 +12,12 @@ public sealed interface ControlMessage {
     /** Client to server: let me in. Session 0 when the client does not know it yet. */
     record Join(long session, long clientId, String name) implements ControlMessage {}
 
-    /** Server to one client: the session, and where the carousel stood when the client was admitted. */
+    /**
+     * Server to one client: the session, the first status sent after the client was admitted, and whether repair
+     * comes as parity.
+     */
     record Welcome(long session, long clientId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup,
-                   int dataPort, int statusSeq) implements ControlMessage {}
+                   int dataPort, int statusSeq, boolean parity) implements ControlMessage {}
 
     /** Server to one client: you cannot join, and why. */
     record Reject(long session, long clientId, String reason) implements ControlMessage {}

@@ -135,7 +135,8 @@ public final class WireCodec {
             out.putLong(m.clientId()).putLong(m.geometry().imageSize()).putShort((short) m.geometry().payloadSize())
                     .put((byte) m.geometry().blockPackets()).put(m.sha256().bytes());
             byte[] group = m.multicastGroup() == null ? new byte[0] : m.multicastGroup().getAddress();
-            out.put((byte) group.length).put(group).putShort((short) m.dataPort()).putInt(m.statusSeq());
+            out.put((byte) group.length).put(group).putShort((short) m.dataPort()).putInt(m.statusSeq())
+                    .put((byte) (m.parity() ? 1 : 0));
         } else if (message instanceof Reject m) {
             putHeader(out, PacketType.REJECT, m.session());
             out.putLong(m.clientId());
@@ -217,8 +218,9 @@ public final class WireCodec {
         }
         int port = Short.toUnsignedInt(in.getShort());
         int statusSeq = in.getInt();
+        boolean parity = in.get() != 0;
         return new Welcome(session, clientId, new Geometry(size, payload, blockPackets), Sha256.of(sha), multicast,
-                port, statusSeq);
+                port, statusSeq, parity);
     }
 
     private static ClientPhase phase(byte b) throws MalformedPacketException {

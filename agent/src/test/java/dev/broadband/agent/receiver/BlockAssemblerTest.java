@@ -50,7 +50,7 @@ class BlockAssemblerTest {
     @Test
     void writesEachBlockWholeAtItsOffsetAsSoonAsItCompletesInAnyOrder() throws Exception {
         Recorder sink = new Recorder();
-        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20);
+        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20, false);
         for (int b : new int[] {3, 1, 0, 2}) {
             for (int i = geometry.packetsIn(b) - 1; i >= 0; i--) {
                 assertThat(feed(a, b, i)).isTrue();
@@ -65,7 +65,7 @@ class BlockAssemblerTest {
     @Test
     void duplicatesAndPacketsThatDoNotFitTheGeometryAreNotWritten() throws Exception {
         Recorder sink = new Recorder();
-        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20);
+        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20, false);
         assertThat(feed(a, 0, 0)).isTrue();
         assertThat(feed(a, 0, 0)).isTrue();
         assertThat(a.duplicates).isEqualTo(1);
@@ -79,7 +79,7 @@ class BlockAssemblerTest {
     @Test
     void withNoBufferLeftAFileTakesSinglePacketsAndStillEndsIntact() throws Exception {
         Recorder sink = new Recorder();
-        BlockAssembler a = new BlockAssembler(geometry, sink, 800);
+        BlockAssembler a = new BlockAssembler(geometry, sink, 800, false);
         for (int i = 0; i < 8; i += 2) {
             feed(a, 0, i);
             feed(a, 1, i);
@@ -101,7 +101,7 @@ class BlockAssemblerTest {
     void aStreamPastItsReorderBufferRefusesTheBlockWhichIsThenMissingAgain() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StreamSink sink = new StreamSink(Channels.newChannel(out), "memory", image.length, 800);
-        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20);
+        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20, false);
         for (int b : new int[] {1, 2}) {
             for (int i = 0; i < 8; i++) {
                 feed(a, b, i);

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Whole sessions, real sender and receivers, over an in-memory lossy segment with seeded loss. */
@@ -68,9 +70,15 @@ class InProcessSessionTest {
 
     private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
                                                    AtomicReference<SessionStatus> board, long rate) throws Exception {
+        return startServer(net, image, minClients, key, board, rate, true);
+    }
+
+    private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
+                                                   AtomicReference<SessionStatus> board, long rate, boolean parity)
+            throws Exception {
         Sha256 sha = sha(image);
         ServerConfig config = new ServerConfig(DATA, 7855, rate, new StartPolicy(minClients, Duration.ofMillis(200), null),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0);
         PacketPort port = net.open(SERVER);
         return CompletableFuture.supplyAsync(() -> {
             try (ImageSource source = ImageSource.open(image)) {
@@ -93,13 +101,14 @@ class InProcessSessionTest {
         }, threads);
     }
 
-    @Test
-    void fiftyClientsAtFivePercentLossAllGetTheImageByteForByte() throws Exception {
+    @ParameterizedTest(name = "parity repair: {0}")
+    @ValueSource(booleans = {true, false})
+    void fiftyClientsAtFivePercentLossAllGetTheImageByteForByte(boolean parity) throws Exception {
         MemoryNetwork net = new MemoryNetwork(2048);
         Path image = image(3_000_000, 1);
         byte[] expected = Files.readAllBytes(image);
         AtomicReference<SessionStatus> board = new AtomicReference<>();
-        CompletableFuture<Boolean> server = startServer(net, image, 50, null, board);
+        CompletableFuture<Boolean> server = startServer(net, image, 50, null, board, 0, parity);
         List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
         List<Object> outputs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -157,7 +166,7 @@ class InProcessSessionTest {
         AtomicReference<SessionStatus> board = new AtomicReference<>();
         Sha256 sha = sha(image);
         ServerConfig config = new ServerConfig(DATA, 7855, 50_000_000, new StartPolicy(2, Duration.ofMillis(200), null),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, true, 0);
         PacketPort port = net.open(SERVER);
         ImageSource source = ImageSource.open(image);
         Server server = new Server(port, source, sha, new WireCodec(null), config, board::set);
@@ -193,7 +202,7 @@ class InProcessSessionTest {
         AtomicReference<SessionStatus> board = new AtomicReference<>();
         Sha256 sha = sha(image);
         ServerConfig config = new ServerConfig(DATA, 7855, 50_000_000, new StartPolicy(1, Duration.ofMillis(200), null),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM);
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, true, 0);
         PacketPort port = net.open(SERVER);
         ImageSource source = ImageSource.open(image);
         Server server = new Server(port, source, sha, new WireCodec(null), config, board::set);

@@ -22,8 +22,8 @@ class RepairRequesterTest {
         public String description() { return "nowhere"; }
         public void close() {}
     };
-    private final BlockAssembler blocks = new BlockAssembler(geometry, discard, 1 << 20);
-    private final CarouselView view = new CarouselView(10, 5);
+    private final BlockAssembler blocks = new BlockAssembler(geometry, discard, 1 << 20, false);
+    private final CarouselView view = new CarouselView(10, 5, false);
     private final RepairRequester requester = new RepairRequester(10, 20 * MS, 150 * MS, new SplittableRandom(1));
 
     private void receive(int block, int... packets) throws Exception {

@@ -30,8 +30,9 @@ class CarouselTest {
         for (int b = 0; b < 5; b++) {
             c.next();
         }
-        assertThat(c.requestRepair(1, 0b101)).isEqualTo(0b101);
-        assertThat(c.requestRepair(1, 0b110)).as("only the new packet is fresh").isEqualTo(0b010);
+        assertThat(c.requestRepair(1, 0b101)).isTrue();
+        assertThat(c.requestRepair(1, 0b110)).as("one packet is new").isTrue();
+        assertThat(c.requestRepair(1, 0b100)).as("nothing new").isFalse();
         assertThat(c.queuedRepairs(10)).containsExactly(new BlockNeed(1, 0b111));
         assertThat(c.next()).isEqualTo(1);
         assertThat(c.lastMask()).isEqualTo(0b111);
@@ -60,10 +61,41 @@ class CarouselTest {
     @Test
     void nacksOutsideTheImageOrItsLastBlockAreIgnored() {
         Carousel c = new Carousel(new Geometry(64 * 100 + 150, 100, 64));
-        assertThat(c.requestRepair(-1, 1)).isZero();
-        assertThat(c.requestRepair(2, 1)).isZero();
-        assertThat(c.requestRepair(1, -1L)).as("only the last block's two packets exist").isEqualTo(0b11);
+        assertThat(c.requestRepair(-1, 1)).isFalse();
+        assertThat(c.requestRepair(2, 1)).isFalse();
+        assertThat(c.requestRepair(1, -1L)).isTrue();
         assertThat(c.next()).isEqualTo(1);
-        assertThat(c.lastMask()).isEqualTo(0b11);
+        assertThat(c.lastMask()).as("only the last block's two packets exist").isEqualTo(0b11);
+    }
+
+    @Test
+    void withParityABlockGetsAsManyNewParityPacketsAsTheWorstReceiverLacks() {
+        Carousel c = new Carousel(geometry, true, 0);
+        c.needEverything();
+        for (int b = 0; b < 4; b++) {
+            c.next();
+            assertThat(c.lastParityCount()).isZero();
+        }
+        c.requestRepair(2, 0b1);
+        c.requestRepair(2, 0b1011);
+        c.requestRepair(2, 0b11);
+        assertThat(c.queuedRepairs(10)).containsExactly(new BlockNeed(2, 0b111));
+        assertThat(c.next()).isEqualTo(2);
+        assertThat(c.lastMask()).as("no data resent").isZero();
+        assertThat(c.lastParityFirst()).isZero();
+        assertThat(c.lastParityCount()).isEqualTo(3);
+        c.requestRepair(2, 0b1);
+        assertThat(c.next()).isEqualTo(2);
+        assertThat(c.lastParityFirst()).as("always new parity").isEqualTo(3);
+        assertThat(c.lastParityCount()).isEqualTo(1);
+    }
+
+    @Test
+    void proactiveParityGoesWithEveryFullBlock() {
+        Carousel c = new Carousel(geometry, true, 0.02);
+        c.needEverything();
+        assertThat(c.next()).isZero();
+        assertThat(c.lastMask()).isEqualTo(-1L);
+        assertThat(c.lastParityCount()).as("2% of 64, rounded up").isEqualTo(2);
     }
 }

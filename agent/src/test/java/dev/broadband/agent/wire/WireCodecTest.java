@@ -32,8 +32,8 @@ class WireCodecTest {
         List<BlockNeed> needs = List.of(new BlockNeed(0, 1L), new BlockNeed(7, -1L), new BlockNeed(123456, 0x8000_0000_0000_0001L));
         return Stream.of(
                 new Join(0, 42, "node-3"),
-                new Welcome(7, 42, new Geometry(1L << 40, 1448, 64), SHA, InetAddress.getByName("239.1.2.3"), 7854, 99),
-                new Welcome(7, 42, new Geometry(0, 1432, 1), SHA, null, 9000, 0),
+                new Welcome(7, 42, new Geometry(1L << 40, 1448, 64), SHA, InetAddress.getByName("239.1.2.3"), 7854, 99, true),
+                new Welcome(7, 42, new Geometry(0, 1432, 1), SHA, null, 9000, 0, false),
                 new Reject(7, 42, "the session is over"),
                 new Nack(7, 42, needs),
                 new Heartbeat(7, 42, ClientPhase.VERIFYING, 123456789, -1, 12),

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Peers side by side on a namespace segment: prints figures, never pass/fail.
+#
+#   bench/run.sh [--size MiB] [--receivers "4 10 20"] [--loss "0 1"]
+#                [--tools "ceiling udpcast uftp tcp broadband"]
+#
+# For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
+# uplink capped with tbf at $BENCH_RATE, default 1gbit), one transfer of a random
+# image, then one markdown table row:
+#   tool | N | loss % | seconds | wire ratio | receivers intact
+# seconds = sender start to last receiver exit; wire ratio = bytes that left the
+# sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
+# Progress goes to stderr, the table to stdout. Needs root. See bench/README.md.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$BENCH_DIR/tools.sh"
+
+usage() {
+    sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+    exit 2
+}
+
+SIZE_MIB=256
+RECEIVERS="4 10 20"
+LOSSES="0 1"
+TOOLS=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --size) SIZE_MIB=$2; shift 2 ;;
+        --receivers) RECEIVERS=$2; shift 2 ;;
+        --loss) LOSSES=$2; shift 2 ;;
+        --tools) TOOLS=$2; shift 2 ;;
+        -h|--help) usage ;;
+        *) usage ;;
+    esac
+done
+TOOLS=${TOOLS:-${BENCH_TOOLS:-}}
+if [ -z "$TOOLS" ]; then
+    # broadband only when it is built; the peers always.
+    TOOLS="ceiling udpcast uftp tcp"
+    tool_available broadband && TOOLS="$TOOLS broadband"
+fi
+[ "$(id -u)" = 0 ] || { echo "bench/run.sh: must run as root (namespaces)" >&2; exit 2; }
+
+# Temporary files on a tmpfs when there is one: receivers' outputs are written
+# there, and a disk's writeback would be measured along with the tool.
+TMP_ROOT=${BENCH_TMP:-/dev/shm}
+[ -d "$TMP_ROOT" ] && [ -w "$TMP_ROOT" ] || TMP_ROOT=/tmp
+WORK=$(mktemp -d "$TMP_ROOT/bb-bench.XXXXXX")
+cleanup() {
+    "$SEGMENT" down "$SEG" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+IMAGE="$WORK/image.img"
+IMAGE_BYTES=$((SIZE_MIB * 1048576))
+log "writing a random image of $SIZE_MIB MiB to $IMAGE"
+head -c "$IMAGE_BYTES" /dev/urandom >"$IMAGE"
+IMAGE_SHA=$(sha256sum "$IMAGE" | cut -d' ' -f1)
+
+# run_cell TOOL N LOSS: one transfer on a fresh segment, one table row.
+run_cell() {
+    local tool=$1 n=$2 loss=$3
+    CELL="$WORK/$tool-n$n-l$loss"
+    mkdir -p "$CELL/out"
+    SPAWNED=() DAEMONS=() T_START="" T_END="" INTACT="" NOTE=""
+    local loss_args=()
+    [ "$loss" != 0 ] && loss_args=(--loss "$loss")
+    "$SEGMENT" up "$SEG" "$n" --rate "$RATE" "${loss_args[@]}"
+
+    local timeout tx0 tx1 busy
+    timeout=$(cell_timeout "$SIZE_MIB" "$n")
+    busy=$(wait_for_quiet)
+    log "$tool N=$n loss=$loss% (timeout ${timeout}s, CPUs ${busy}% busy before the start)"
+    tx0=$("$SEGMENT" txbytes "$SEG")
+    "tool_$tool" "$n" "$timeout"
+    tx1=$("$SEGMENT" txbytes "$SEG")
+
+    local seconds ratio timeouts failures intact
+    seconds=$(awk -v a="$T_START" -v b="$T_END" 'BEGIN { printf "%.1f", b - a }')
+    ratio=$(awk -v t=$((tx1 - tx0)) -v i="$IMAGE_BYTES" 'BEGIN { printf "%.3f", t / i }')
+    timeouts=$(count_timeouts $(receiver_tags "$n"))
+    if [ -n "$INTACT" ]; then
+        intact=$INTACT
+    else
+        local good
+        good=$(verify_outputs "$n")
+        intact="$good/$n"
+        [ "$good" -lt "$n" ] && intact="$intact ✗ WRONG OR MISSING"
+    fi
+    failures=$(count_failures $(receiver_tags "$n"))
+    if [ "$failures" -gt 0 ]; then
+        NOTE="${NOTE:+$NOTE; }$failures receivers exited with an error (see their logs)"
+        # A receiver that died before the sender started leaves no useful time.
+        if awk -v a="$T_START" -v b="$T_END" 'BEGIN { exit !(b < a) }'; then
+            seconds="failed"
+        fi
+    fi
+    if [ "$timeouts" -gt 0 ]; then
+        seconds="> $timeout (timeout)"
+        NOTE="${NOTE:+$NOTE; }$timeouts receivers killed at the timeout"
+    fi
+    if [ "$busy" -ge "${BENCH_QUIET_BUSY:-15}" ]; then
+        seconds="$seconds †"
+        BUSY_CELLS=$((BUSY_CELLS + 1))
+    fi
+    [ -n "$NOTE" ] && log "$tool N=$n loss=$loss%: $NOTE"
+    if [ "$failures" -gt 0 ] || [ "$timeouts" -gt 0 ]; then
+        log "last lines of r1's log:"; tail -n 3 "$CELL/r1.log" >&2 || true
+    fi
+    keep_logs "$tool" "$n" "$loss"
+    "$SEGMENT" down "$SEG"
+    rm -rf "$CELL"
+    echo "| $tool | $n | $loss | $seconds | $ratio | $intact |"
+}
+
+# With BENCH_LOGS=DIR, every cell's process logs are kept under DIR.
+keep_logs() {
+    [ -n "${BENCH_LOGS:-}" ] || return 0
+    local dest="$BENCH_LOGS/$1-n$2-l$3"
+    mkdir -p "$dest"
+    cp "$CELL"/*.log "$CELL"/*.status "$dest"/ 2>/dev/null || true
+}
+
+BUSY_CELLS=0
+echo "| tool | N | loss % | seconds | wire ratio | receivers intact |"
+echo "| --- | ---: | ---: | ---: | ---: | --- |"
+for n in $RECEIVERS; do
+    for loss in $LOSSES; do
+        for tool in $TOOLS; do
+            if ! tool_available "$tool"; then
+                echo "| $tool | $n | $loss | not available | | |"
+                continue
+            fi
+            run_cell "$tool" "$n" "$loss"
+        done
+    done
+done
+if [ "$BUSY_CELLS" -gt 0 ]; then
+    echo
+    echo "† the machine was busy with something else when this cell started (see stderr)."
+fi
