@@ -214,6 +214,7 @@ final class BlockAssembler {
         complete.set(block);
         completeBlocks++;
         bytesComplete += geometry.blockLength(block);
+        sink.completed(geometry.blockOffset(block), geometry.blockLength(block));
     }
 
     private void releaseParity(int block) {

@@ -11,6 +11,8 @@ public final class RateController {
     /** Loss above this share is taken as congestion even without overflow counters. */
     static final int CONGESTION_LOSS_PERMILLE = 100;
     private static final long BURST_BYTES = 96 * 1024;
+    /** How far the rate may run ahead of what actually went out (the link or the host may be slower). */
+    static final double HEADROOM = 1.1;
 
     private final boolean adaptive;
     private final long ceilingBps;
@@ -21,6 +23,8 @@ public final class RateController {
     private long lastRefill;
     private long lastDecrease;
     private long lastIncrease;
+    private long windowStart;
+    private long windowBytes;
 
     private RateController(boolean adaptive, long startBps, long ceilingBps, long now) {
         this.adaptive = adaptive;
@@ -29,6 +33,7 @@ public final class RateController {
         this.stepBps = Math.max(1_000_000L, ceilingBps / 100);
         this.rateBps = startBps;
         this.lastRefill = now;
+        this.windowStart = now;
     }
 
     /** A fixed cap: what the user gave with --rate. */
@@ -46,6 +51,7 @@ public final class RateController {
         refill(now);
         if (tokens >= bytes) {
             tokens -= bytes;
+            windowBytes += bytes;
             return 0;
         }
         return (long) Math.ceil((bytes - tokens) * 8e9 / rateBps);
@@ -72,12 +78,22 @@ public final class RateController {
         }
     }
 
-    /** Called while sending: raises the rate a step per interval since the last decrease. */
+    /**
+     * Called while sending: raises the rate a step per interval since the last decrease, but never far above what
+     * actually went out, so that a decrease takes effect at once rather than first eating unused headroom.
+     */
     public void tick(long now) {
-        if (adaptive && now - lastIncrease > ADJUST_INTERVAL_NANOS) {
-            rateBps = Math.min(ceilingBps, rateBps + stepBps);
-            lastIncrease = now;
+        if (!adaptive || now - lastIncrease <= ADJUST_INTERVAL_NANOS) {
+            return;
         }
+        double achieved = windowBytes * 8e9 / Math.max(1, now - windowStart);
+        rateBps = Math.min(ceilingBps, rateBps + stepBps);
+        if (rateBps > achieved * HEADROOM) {
+            rateBps = Math.max(floorBps, achieved * HEADROOM);
+        }
+        lastIncrease = now;
+        windowStart = now;
+        windowBytes = 0;
     }
 
     public long rateBps() {

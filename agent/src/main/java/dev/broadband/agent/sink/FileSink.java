@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
@@ -20,11 +19,13 @@ public final class FileSink implements Sink {
     private final FileChannel channel;
     private final Path path;
     private final long imageSize;
+    private final ReadBackVerifier verifier;
 
     private FileSink(FileChannel channel, Path path, long imageSize) {
         this.channel = channel;
         this.path = path;
         this.imageSize = imageSize;
+        this.verifier = new ReadBackVerifier(channel, imageSize, path.toString());
     }
 
     /** Opens {@code path} for an image of {@code imageSize} bytes; the message of a refusal says what to do. */
@@ -82,6 +83,12 @@ public final class FileSink implements Sink {
     }
 
     @Override
+    public void completed(long offset, long length) {
+        verifier.completed(offset, length);
+    }
+
+    /** Every chunk is fsynced before it is read back and hashed; the last ones here, the rest while receiving. */
+    @Override
     public Sha256 finish(DoubleConsumer progress) throws IOException {
         if (!BlockDevices.isBlockDevice(path) && channel.size() != imageSize) {
             channel.truncate(imageSize);
@@ -89,21 +96,7 @@ public final class FileSink implements Sink {
                 throw new IOException(path + " has " + channel.size() + " bytes after the transfer, not " + imageSize);
             }
         }
-        channel.force(true);
-        MessageDigest digest = Sha256.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
-        for (long offset = 0; offset < imageSize; ) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), imageSize - offset));
-            int n = channel.read(buffer, offset);
-            if (n < 0) {
-                throw new IOException(path + " ended at " + offset + " bytes while reading it back");
-            }
-            buffer.flip();
-            digest.update(buffer);
-            offset += n;
-            progress.accept((double) offset / imageSize);
-        }
-        return Sha256.of(digest.digest());
+        return verifier.finish(progress);
     }
 
     @Override

@@ -17,6 +17,9 @@ public interface Sink extends Closeable {
     /** Whether single packets may be written anywhere at any time (a file or device can; stdout cannot). */
     boolean randomAccess();
 
+    /** The bytes [offset, offset + length) are all written and final: a sink may start verifying them. */
+    default void completed(long offset, long length) throws IOException {}
+
     /** Reads back what was written at {@code offset} into {@code dst}; only sinks with {@link #randomAccess()}. */
     default void read(long offset, ByteBuffer dst) throws IOException {
         throw new UnsupportedOperationException(description() + " cannot be read back");
@@ -24,7 +27,7 @@ public interface Sink extends Closeable {
 
     /**
      * Makes what was written durable and returns the SHA-256 of what the sink now holds: read back from a file or
-     * device after fsync, or of the bytes emitted to stdout.
+     * device after fsync, or of the bytes emitted to stdout. Called once every byte is {@link #completed}.
      */
     Sha256 finish(DoubleConsumer progress) throws IOException;
 

@@ -142,11 +142,11 @@ public final class UdpPort implements PacketPort {
 
     @Override
     public void await(long nanos) throws IOException {
-        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
-        if (millis <= 0) {
+        if (nanos <= 0) {
             selector.selectNow();
         } else {
-            selector.select(millis);
+            // Rounded up: a wait shorter than a millisecond must not turn into a busy loop.
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
         }
         selector.selectedKeys().clear();
     }

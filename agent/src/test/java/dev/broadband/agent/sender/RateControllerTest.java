@@ -33,10 +33,27 @@ class RateControllerTest {
         assertThat(r.rateBps()).as("one decrease per interval").isEqualTo(300_000_000);
         r.onReceiverReport(0, 20, 400 * MS);
         assertThat(r.rateBps()).as("ordinary random loss is repaired, not slowed for").isEqualTo(300_000_000);
-        for (long t = 400; t < 20_000; t += 50) {
-            r.tick(t * MS);
+        long t = 400 * MS;
+        for (; t < 20_000 * MS; t += 5_000) {
+            if (r.delayFor(1000, t) == 0) {
+                r.tick(t);
+            }
         }
         assertThat(r.rateBps()).isEqualTo(1_000_000_000);
+    }
+
+    @Test
+    void adaptiveRateStaysNearWhatActuallyWentOutSoThatABackOffBitesAtOnce() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        // The link takes 100 Mbit/s: 1250 bytes every 100 microseconds.
+        long t = 0;
+        for (; t < 5_000 * MS; t += 100_000) {
+            r.delayFor(1250, t);
+            r.tick(t);
+        }
+        assertThat(r.rateBps()).isBetween(100_000_000L, 115_000_000L);
+        r.onReceiverReport(10, 0, t);
+        assertThat(r.rateBps()).isLessThan(100_000_000L);
     }
 
     @Test
