@@ -118,6 +118,7 @@ public final class Client {
         long nextJoin = start;
         long nextLog = start + WAIT_LOG_INTERVAL;
         int badAnswers = 0;
+        ReceivePathWarmup warmup = new ReceivePathWarmup(codec);
         while (true) {
             long now = System.nanoTime();
             if (now >= nextJoin) {
@@ -153,7 +154,11 @@ public final class Client {
                 log.info("waiting for the server at {} (no answer yet)", config.server());
                 nextLog = now + WAIT_LOG_INTERVAL;
             }
-            port.await(Math.min(nextJoin - now, 100 * MS));
+            if (warmup.done()) {
+                port.await(Math.min(nextJoin - now, 100 * MS));
+            } else {
+                warmup.step();
+            }
         }
     }
 

@@ -93,7 +93,7 @@ public final class ImageSource implements AutoCloseable {
         for (long offset = 0; offset < size; ) {
             int n = (int) Math.min(buffer.capacity(), size - offset);
             read(offset, n, buffer);
-            digest.update(buffer);
+            Sha256.update(digest, buffer);
             offset += n;
             progress.accept((double) offset / size);
         }

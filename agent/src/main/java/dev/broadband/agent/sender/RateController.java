@@ -1,18 +1,23 @@
 package dev.broadband.agent.sender;
 
 /**
- * Paces the sender: a token bucket at the current rate, and, unless the user fixed the rate, additive increase
- * while receivers keep up and multiplicative decrease when one reports that its socket buffer overflowed or that
- * it lost an unusual share of packets. Random loss on the wire (a few percent) is repaired, not slowed for.
+ * Paces the sender: a token bucket at the current rate, and, unless the user fixed the rate, steady increase
+ * while receivers keep up and multiplicative decrease when one reports that its socket buffer overflowed (more than
+ * a hiccup's worth) or that it lost an unusual share of packets. Random loss on the wire (a few percent) is
+ * repaired, not slowed for.
  */
 public final class RateController {
-    static final double DECREASE = 0.75;
+    static final double DECREASE = 0.85;
+    /** Fewer datagrams dropped for want of buffer in one report are a scheduling hiccup, not a sign to slow down. */
+    static final long CONGESTION_DROPS = 32;
     static final long ADJUST_INTERVAL_NANOS = 100_000_000L;
     /** Loss above this share is taken as congestion even without overflow counters. */
     static final int CONGESTION_LOSS_PERMILLE = 100;
     private static final long BURST_BYTES = 96 * 1024;
     /** How far the rate may run ahead of what actually went out (the link or the host may be slower). */
-    static final double HEADROOM = 1.1;
+    static final double HEADROOM = 1.25;
+    /** Growth per interval as a share of the current rate, so that recovery after a back-off takes a second or so. */
+    static final double GROWTH = 0.05;
 
     private final boolean adaptive;
     private final long ceilingBps;
@@ -70,7 +75,7 @@ public final class RateController {
         if (!adaptive) {
             return;
         }
-        boolean congested = newOverflowDrops > 0 || lossPermille > CONGESTION_LOSS_PERMILLE;
+        boolean congested = newOverflowDrops >= CONGESTION_DROPS || lossPermille > CONGESTION_LOSS_PERMILLE;
         if (congested && now - lastDecrease > ADJUST_INTERVAL_NANOS) {
             rateBps = Math.max(floorBps, rateBps * DECREASE);
             lastDecrease = now;
@@ -87,7 +92,7 @@ public final class RateController {
             return;
         }
         double achieved = windowBytes * 8e9 / Math.max(1, now - windowStart);
-        rateBps = Math.min(ceilingBps, rateBps + stepBps);
+        rateBps = Math.min(ceilingBps, rateBps + Math.max(stepBps, rateBps * GROWTH));
         if (rateBps > achieved * HEADROOM) {
             rateBps = Math.max(floorBps, achieved * HEADROOM);
         }

@@ -86,7 +86,7 @@ final class ReadBackVerifier {
                 throw new IOException(name + " ended at " + offset + " bytes while reading it back");
             }
             buffer.flip();
-            digest.update(buffer);
+            Sha256.update(digest, buffer);
             offset += n;
             hashed = offset;
         }

@@ -57,7 +57,7 @@ public final class StreamSink implements Sink {
     }
 
     private void emit(ByteBuffer data) throws IOException {
-        digest.update(data.duplicate());
+        Sha256.update(digest, data.duplicate());
         int n = data.remaining();
         while (data.hasRemaining()) {
             out.write(data);
