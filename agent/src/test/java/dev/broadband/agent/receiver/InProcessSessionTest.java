@@ -63,30 +63,32 @@ class InProcessSessionTest {
         }
     }
 
-    private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
-                                                   AtomicReference<SessionStatus> board) throws Exception {
-        return startServer(net, image, minClients, key, board, 0);
+    /** A server running a session on its own thread, with the status it publishes. */
+    private record RunningServer(Server server, CompletableFuture<Boolean> result, AtomicReference<SessionStatus> board) {
+        void awaitBytesSent(long bytes) throws InterruptedException {
+            while (board.get() == null || board.get().bytesSent() < bytes) {
+                Thread.sleep(1);
+            }
+        }
     }
 
-    private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
-                                                   AtomicReference<SessionStatus> board, long rate) throws Exception {
-        return startServer(net, image, minClients, key, board, rate, true);
-    }
-
-    private CompletableFuture<Boolean> startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key,
-                                                   AtomicReference<SessionStatus> board, long rate, boolean parity)
-            throws Exception {
+    private RunningServer startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key, long rate,
+                                      boolean parity) throws Exception {
         Sha256 sha = sha(image);
         ServerConfig config = new ServerConfig(DATA, 7855, rate, new StartPolicy(minClients, Duration.ofMillis(200), null),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0);
         PacketPort port = net.open(SERVER);
-        return CompletableFuture.supplyAsync(() -> {
-            try (ImageSource source = ImageSource.open(image)) {
-                return new Server(port, source, sha, new WireCodec(key), config, board::set).run();
+        ImageSource source = ImageSource.open(image);
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        Server server = new Server(port, source, sha, new WireCodec(key), config, board::set);
+        CompletableFuture<Boolean> result = CompletableFuture.supplyAsync(() -> {
+            try (source) {
+                return server.run();
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         }, threads);
+        return new RunningServer(server, result, board);
     }
 
     private CompletableFuture<ClientResult> startClient(PacketPort port, PacketAuthenticator key, SinkFactory sinks) {
@@ -107,8 +109,7 @@ class InProcessSessionTest {
         MemoryNetwork net = new MemoryNetwork(2048);
         Path image = image(3_000_000, 1);
         byte[] expected = Files.readAllBytes(image);
-        AtomicReference<SessionStatus> board = new AtomicReference<>();
-        CompletableFuture<Boolean> server = startServer(net, image, 50, null, board, 0, parity);
+        RunningServer server = startServer(net, image, 50, null, 0, parity);
         List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
         List<Object> outputs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -126,12 +127,12 @@ class InProcessSessionTest {
         for (CompletableFuture<ClientResult> c : clients) {
             assertThat(c.get(120, TimeUnit.SECONDS).ok()).isTrue();
         }
-        assertThat(server.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
         for (Object out : outputs) {
             byte[] got = out instanceof Path p ? Files.readAllBytes(p) : ((ByteArrayOutputStream) out).toByteArray();
             assertThat(got).isEqualTo(expected);
         }
-        SessionStatus status = board.get();
+        SessionStatus status = server.board().get();
         assertThat(status.clients()).hasSize(50).allMatch(c -> c.state().name().equals("SUCCEEDED"));
         assertThat(status.counters().repairPackets()).isPositive();
     }
@@ -144,8 +145,7 @@ class InProcessSessionTest {
         new SplittableRandom(3).nextBytes(key);
         byte[] otherKey = key.clone();
         otherKey[0] ^= 1;
-        AtomicReference<SessionStatus> board = new AtomicReference<>();
-        CompletableFuture<Boolean> server = startServer(net, image, 1, new PacketAuthenticator(key), board);
+        RunningServer server = startServer(net, image, 1, new PacketAuthenticator(key), 0, true);
         Path good = dir.resolve("good");
         ClientResult stranger = startClient(net.open(), new PacketAuthenticator(otherKey),
                 (size, buf) -> FileSink.open(dir.resolve("bad"), size)).get(30, TimeUnit.SECONDS);
@@ -156,63 +156,32 @@ class InProcessSessionTest {
                 new PacketAuthenticator(key), (size, buf) -> FileSink.open(good, size)).get(30, TimeUnit.SECONDS);
         assertThat(member.ok()).isTrue();
         assertThat(Files.readAllBytes(good)).isEqualTo(Files.readAllBytes(image));
-        assertThat(server.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void anAbortReachesEveryClientWhichFailsSayingSo() throws Exception {
         MemoryNetwork net = new MemoryNetwork(4096);
-        Path image = image(20_000_000, 8);
-        AtomicReference<SessionStatus> board = new AtomicReference<>();
-        Sha256 sha = sha(image);
-        ServerConfig config = new ServerConfig(DATA, 7855, 50_000_000, new StartPolicy(2, Duration.ofMillis(200), null),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, true, 0);
-        PacketPort port = net.open(SERVER);
-        ImageSource source = ImageSource.open(image);
-        Server server = new Server(port, source, sha, new WireCodec(null), config, board::set);
-        CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.run();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
+        RunningServer server = startServer(net, image(20_000_000, 8), 2, null, 50_000_000, true);
         List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve("aborted-" + i);
             clients.add(startClient(net.open(), null, (size, buf) -> FileSink.open(out, size)));
         }
-        while (board.get() == null || board.get().bytesSent() < 1_000_000) {
-            Thread.sleep(1);
-        }
-        server.abort("the server was interrupted");
-        assertThat(run.get(10, TimeUnit.SECONDS)).isFalse();
+        server.awaitBytesSent(1_000_000);
+        server.server().abort("the server was interrupted");
+        assertThat(server.result().get(10, TimeUnit.SECONDS)).isFalse();
         for (CompletableFuture<ClientResult> c : clients) {
             ClientResult r = c.get(10, TimeUnit.SECONDS);
             assertThat(r.ok()).isFalse();
             assertThat(r.message()).isEqualTo("the server aborted the session: the server was interrupted");
         }
-        source.close();
     }
 
     @Test
     void aServerThatVanishesIsReportedAfterTheTimeoutNotWaitedForForever() throws Exception {
         MemoryNetwork net = new MemoryNetwork(4096);
-        Path image = image(50_000_000, 9);
-        AtomicReference<SessionStatus> board = new AtomicReference<>();
-        Sha256 sha = sha(image);
-        ServerConfig config = new ServerConfig(DATA, 7855, 50_000_000, new StartPolicy(1, Duration.ofMillis(200), null),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, true, 0);
-        PacketPort port = net.open(SERVER);
-        ImageSource source = ImageSource.open(image);
-        Server server = new Server(port, source, sha, new WireCodec(null), config, board::set);
-        CompletableFuture.runAsync(() -> {
-            try {
-                server.run();
-            } catch (Exception e) {
-                // the port vanished under it: that is the point
-            }
-        }, threads);
+        RunningServer server = startServer(net, image(50_000_000, 9), 1, null, 50_000_000, true);
         ClientConfig config2 = new ClientConfig(SERVER, "c", null, Duration.ofSeconds(60), Duration.ofSeconds(1),
                 ClientConfig.DEFAULT_BUFFER_BYTES);
         Path out = dir.resolve("orphan");
@@ -224,36 +193,30 @@ class InProcessSessionTest {
                 throw new RuntimeException(e);
             }
         }, threads);
-        while (board.get() == null || board.get().bytesSent() < 1_000_000) {
-            Thread.sleep(1);
-        }
+        server.awaitBytesSent(1_000_000);
         net.silence(SERVER);
         ClientResult r = client.get(20, TimeUnit.SECONDS);
         assertThat(r.ok()).isFalse();
         assertThat(r.message()).startsWith("nothing from the server for 1s");
-        server.abort("test over");
-        source.close();
+        server.server().abort("test over");
     }
 
     @Test
     void aClientThatJoinsWhileStreamingCatchesUpFromTheCarousel() throws Exception {
         MemoryNetwork net = new MemoryNetwork(4096);
         Path image = image(4_000_000, 5);
-        AtomicReference<SessionStatus> board = new AtomicReference<>();
         // 20 Mbit/s: the first client is still receiving when the second joins
-        CompletableFuture<Boolean> server = startServer(net, image, 1, null, board, 20_000_000);
+        RunningServer server = startServer(net, image, 1, null, 20_000_000, true);
         Path early = dir.resolve("early");
         Path late = dir.resolve("late");
         CompletableFuture<ClientResult> first = startClient(new LossyPort(net.open(), 0.01, 0, new SplittableRandom(6)),
                 null, (size, buf) -> FileSink.open(early, size));
-        while (board.get() == null || board.get().bytesSent() < 1_000_000) {
-            Thread.sleep(1);
-        }
-        assertThat(board.get().phase().name()).isEqualTo("STREAMING");
+        server.awaitBytesSent(1_000_000);
+        assertThat(server.board().get().phase().name()).isEqualTo("STREAMING");
         CompletableFuture<ClientResult> second = startClient(net.open(), null, (size, buf) -> FileSink.open(late, size));
         assertThat(first.get(60, TimeUnit.SECONDS).ok()).isTrue();
         assertThat(second.get(60, TimeUnit.SECONDS).ok()).isTrue();
-        assertThat(server.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
         byte[] expected = Files.readAllBytes(image);
         assertThat(Files.readAllBytes(early)).isEqualTo(expected);
         assertThat(Files.readAllBytes(late)).isEqualTo(expected);

@@ -1,9 +1,9 @@
 package dev.broadband.agent.sink;
 
+import dev.broadband.agent.testbed.Segment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A real block device for tests: a loop device over a sparse file, detached again on close. Needs root. */
 final class LoopDevice implements AutoCloseable {
@@ -18,12 +18,7 @@ final class LoopDevice implements AutoCloseable {
     }
 
     static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
+        return Segment.run(List.of(command));
     }
 
     @Override

@@ -79,7 +79,8 @@ public final class Segment implements AutoCloseable {
         return p.exitValue();
     }
 
-    static String run(List<String> command) throws IOException, InterruptedException {
+    /** Runs a command to its end and returns its output; a failure, with that output, when it exits non-zero. */
+    public static String run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
