@@ -16,7 +16,7 @@ final class TerminalProgress implements ProgressListener {
             finished();
             this.phase = phase;
             bar = new ProgressBarBuilder().setTaskName(phase).setInitialMax(Math.max(1, total >> 20)).setUnit(" MiB", 1)
-                    .setStyle(ProgressBarStyle.ASCII).showSpeed().setConsumer(
+                    .setStyle(ProgressBarStyle.ASCII).showSpeed().setMaxRenderedLength(100).setConsumer(
                             new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(System.err)).build();
         }
         bar.stepTo(done >> 20);
