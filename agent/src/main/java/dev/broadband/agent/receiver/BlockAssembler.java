@@ -21,7 +21,7 @@ import java.util.Map;
  * single packets instead (and gives them back for rebuilding), and any other sink loses the packet, which will be
  * asked for again.
  */
-final class BlockAssembler {
+final class BlockAssembler implements BlockProgress {
     private final Geometry geometry;
     private final Sink sink;
     private final boolean parity;
@@ -242,16 +242,13 @@ final class BlockAssembler {
         return complete.get(block);
     }
 
-    /** The next block at or after {@code from} that is not complete, or the block count when none is. */
-    int nextIncomplete(int from) {
+    @Override
+    public int nextIncomplete(int from) {
         return Math.min(complete.nextClearBit(from), received.length);
     }
 
-    /**
-     * What to ask for: the data packets the block lacks; with parity, a mask with one bit for every symbol it
-     * still needs (any parity will do), so its bit count is what matters.
-     */
-    long missing(int block) {
+    @Override
+    public long missing(int block) {
         long lacking = geometry.fullMask(block) & ~received[block];
         if (!parity || lacking == 0) {
             return lacking;

@@ -10,7 +10,7 @@ import java.util.Map;
  * this receiver joined (so a packet it lacks there was lost, not merely not yet sent), and which repairs the sender
  * has already queued (so it need not ask for them).
  */
-final class CarouselView {
+public final class CarouselView {
     private final int blockCount;
     private final int firstSeq;
     private final boolean parity;
@@ -27,13 +27,13 @@ final class CarouselView {
      * @param firstSeq the first status sequence number sent after the sender admitted this receiver
      * @param parity whether repairs are parity packets, so that any queued ones serve, or the lost packets themselves
      */
-    CarouselView(int blockCount, int firstSeq, boolean parity) {
+    public CarouselView(int blockCount, int firstSeq, boolean parity) {
         this.blockCount = blockCount;
         this.firstSeq = firstSeq;
         this.parity = parity;
     }
 
-    void onStatus(SenderStatus status) {
+    public void onStatus(SenderStatus status) {
         if (status.seq() - firstSeq < 0 || (lastSeq >= 0 && status.seq() - lastSeq <= 0)) {
             return;
         }

@@ -43,9 +43,7 @@ public final class Client {
     private static final long MAX_JOIN_INTERVAL = 1000 * MS;
     private static final long WAIT_LOG_INTERVAL = 5000 * MS;
     private static final long HEARTBEAT_INTERVAL = 200 * MS;
-    private static final long REPAIR_TICK = 5 * MS;
-    private static final long REPAIR_BACKOFF = 20 * MS;
-    private static final long REPAIR_REPEAT = 150 * MS;
+    private static final RepairTiming REPAIR = RepairTiming.DEFAULT;
     private static final long DONE_RETRY = 200 * MS;
     private static final long DONE_PATIENCE = 5000 * MS;
     private static final int NACK_PACKETS_PER_TICK = 4;
@@ -181,7 +179,7 @@ public final class Client {
         }
         view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
         blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
-        repairs = new RepairRequester(g.blockCount(), REPAIR_BACKOFF, REPAIR_REPEAT, random.split());
+        repairs = new RepairRequester(g.blockCount(), REPAIR.backoffNanos(), REPAIR.repeatNanos(), random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
         lastHeard = System.nanoTime();
     }
@@ -221,7 +219,7 @@ public final class Client {
             }
             if (now >= nextRepair && verification == null) {
                 askForRepairs(now);
-                nextRepair = now + REPAIR_TICK;
+                nextRepair = now + REPAIR.tickNanos();
             }
             if (now >= nextBeat) {
                 beat();
@@ -365,7 +363,7 @@ public final class Client {
             log.warn("the server did not acknowledge our result; it may have ended already");
         }
         long bytes = blocks == null ? 0 : blocks.bytesComplete();
-        long requested = repairs == null ? 0 : repairs.requested;
+        long requested = repairs == null ? 0 : repairs.requested();
         return new ClientResult(ok, message, bytes, requested);
     }
 

@@ -10,15 +10,25 @@ import java.util.random.RandomGenerator;
  * first request waits a random backoff so that, among many receivers, the sender's status announcing the repair
  * usually arrives first and the others keep quiet (suppression). A request that was not answered is repeated.
  */
-final class RepairRequester {
+public final class RepairRequester {
     private final long[] askAt;
     private final long backoffNanos;
     private final long repeatNanos;
     private final RandomGenerator random;
-    long suppressed;
-    long requested;
 
-    RepairRequester(int blockCount, long backoffNanos, long repeatNanos, RandomGenerator random) {
+    /** Requests held back because the sender had already queued the repair. */
+    public long suppressed() {
+        return suppressed;
+    }
+
+    /** Packets (with parity: symbols) asked for so far. */
+    public long requested() {
+        return requested;
+    }
+    private long suppressed;
+    private long requested;
+
+    public RepairRequester(int blockCount, long backoffNanos, long repeatNanos, RandomGenerator random) {
         this.askAt = new long[blockCount];
         this.backoffNanos = backoffNanos;
         this.repeatNanos = repeatNanos;
@@ -26,7 +36,7 @@ final class RepairRequester {
     }
 
     /** The block needs to ask for now, at most {@code max}. */
-    List<BlockNeed> due(long now, CarouselView view, BlockAssembler blocks, int max) {
+    public List<BlockNeed> due(long now, CarouselView view, BlockProgress blocks, int max) {
         List<BlockNeed> needs = new ArrayList<>();
         view.forEachSweptRange((from, to) -> {
             for (int b = blocks.nextIncomplete(from); b < to && needs.size() < max; b = blocks.nextIncomplete(b + 1)) {
@@ -36,7 +46,7 @@ final class RepairRequester {
         return needs;
     }
 
-    private void consider(int block, long now, CarouselView view, BlockAssembler blocks, List<BlockNeed> needs) {
+    private void consider(int block, long now, CarouselView view, BlockProgress blocks, List<BlockNeed> needs) {
         if (askAt[block] == 0) {
             askAt[block] = now + 1 + (backoffNanos > 0 ? random.nextLong(backoffNanos) : 0);
             return;

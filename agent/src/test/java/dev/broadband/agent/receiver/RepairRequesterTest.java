@@ -62,7 +62,7 @@ class RepairRequesterTest {
         view.onStatus(status(6, 0, 1, false, new BlockNeed(0, 0b1110)));
         requester.due(0, view, blocks, 100);
         assertThat(requester.due(50 * MS, view, blocks, 100)).isEmpty();
-        assertThat(requester.suppressed).isEqualTo(1);
+        assertThat(requester.suppressed()).isEqualTo(1);
         view.onStatus(status(7, 0, 1, false, new BlockNeed(0, 0b0100)));
         assertThat(requester.due(250 * MS, view, blocks, 100)).as("only part of it is queued")
                 .containsExactly(new BlockNeed(0, 0b1100));

@@ -1,0 +1,45 @@
+package dev.broadband.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The simulator, driving the real repair logic, against the formulas of Nonnenmacher, Biersack and Towsley. */
+class ProtocolSimulatorTest {
+    private static final long MIB = 1 << 20;
+
+    private static ProtocolSimulator.Scenario scenario(int n, double p, boolean parity, long seed) {
+        return new ProtocolSimulator.Scenario(n, p, 1, 32 * MIB, 10_000_000_000L, 1_000_000L, parity, 64, seed);
+    }
+
+    @ParameterizedTest(name = "N={0}, p={1}, parity={2}")
+    @CsvSource({"10, 0.01, true", "10, 0.01, false", "30, 0.05, true", "30, 0.05, false", "100, 0.01, true"})
+    void transmissionsPerPacketAgreeWithTheFormulaWithinAFewPercent(int n, double p, boolean parity) {
+        ProtocolSimulator.Report r = new ProtocolSimulator().run(scenario(n, p, parity, 1));
+        double formula = parity ? RepairFormulas.parity(n, p, 64) : RepairFormulas.selective(n, p);
+        assertThat(r.transmissionRatio()).isCloseTo(formula, within(formula * 0.03));
+    }
+
+    @Test
+    void theFormulasThemselvesMatchThePublishedFigures() {
+        // DESIGN.md, after Nonnenmacher et al.: N=100, p=1 %: selective 1.644; parity, blocks of 64: 1.053.
+        assertThat(RepairFormulas.selective(100, 0.01)).isCloseTo(1.644, within(0.001));
+        assertThat(RepairFormulas.parity(100, 0.01, 64)).isCloseTo(1.053, within(0.001));
+        assertThat(RepairFormulas.parity(100, 0.01, 128)).isCloseTo(1.038, within(0.001));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun() {
+        ProtocolSimulator sim = new ProtocolSimulator();
+        assertThat(sim.run(scenario(20, 0.02, true, 5))).isEqualTo(sim.run(scenario(20, 0.02, true, 5)));
+    }
+
+    @Test
+    void feedbackStaysSmallWhileSuppressionHoldsBackRequestsAlreadyQueued() {
+        ProtocolSimulator.Report r = new ProtocolSimulator().run(scenario(100, 0.01, true, 3));
+        assertThat(r.feedbackRatio()).isLessThan(0.02);
+    }
+}
