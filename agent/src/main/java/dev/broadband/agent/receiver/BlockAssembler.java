@@ -254,12 +254,7 @@ final class BlockAssembler implements BlockProgress {
             return lacking;
         }
         HeldParity held = heldParity.get(block);
-        int needed = Long.bitCount(lacking) - (held == null ? 0 : held.count);
-        long mask = 0;
-        for (long rest = lacking; needed > 0 && rest != 0; rest &= rest - 1, needed--) {
-            mask |= Long.lowestOneBit(rest);
-        }
-        return mask;
+        return BlockProgress.stillNeeded(lacking, held == null ? 0 : held.count);
     }
 
     boolean allComplete() {

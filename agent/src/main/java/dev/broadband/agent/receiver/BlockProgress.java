@@ -10,4 +10,17 @@ public interface BlockProgress {
      * still needs (any parity will do), so its bit count is what matters.
      */
     long missing(int block);
+
+    /**
+     * The parity form of a request: with {@code held} parity packets in hand for a block lacking the data packets
+     * in {@code lacking}, a mask of as many of them as symbols are still needed.
+     */
+    static long stillNeeded(long lacking, int held) {
+        int needed = Long.bitCount(lacking) - held;
+        long mask = 0;
+        for (long rest = lacking; needed > 0 && rest != 0; rest &= rest - 1, needed--) {
+            mask |= Long.lowestOneBit(rest);
+        }
+        return mask;
+    }
 }

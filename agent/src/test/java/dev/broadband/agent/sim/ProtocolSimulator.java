@@ -143,12 +143,7 @@ public final class ProtocolSimulator {
             if (!parity || lacking == 0) {
                 return lacking;
             }
-            int needed = Long.bitCount(lacking) - parityHeld[block];
-            long mask = 0;
-            for (long rest = lacking; needed > 0 && rest != 0; rest &= rest - 1, needed--) {
-                mask |= Long.lowestOneBit(rest);
-            }
-            return mask;
+            return BlockProgress.stillNeeded(lacking, parityHeld[block]);
         }
     }
 
