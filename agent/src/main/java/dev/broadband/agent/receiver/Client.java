@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class Client {
     private static final Logger log = LoggerFactory.getLogger("broadband.client");
     private static final long MS = 1_000_000L;
-    private static final long FIRST_JOIN_INTERVAL = 200 * MS;
-    private static final long MAX_JOIN_INTERVAL = 1000 * MS;
+    private static final long FIRST_JOIN_INTERVAL = 100 * MS;
+    /** Kept short: a client started before its server should be in the session within moments of it coming up. */
+    private static final long MAX_JOIN_INTERVAL = 250 * MS;
     private static final long WAIT_LOG_INTERVAL = 5000 * MS;
     private static final long HEARTBEAT_INTERVAL = 200 * MS;
     private static final RepairTiming REPAIR = RepairTiming.DEFAULT;
