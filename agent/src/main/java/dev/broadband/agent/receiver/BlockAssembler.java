@@ -40,8 +40,6 @@ final class BlockAssembler implements BlockProgress {
     private int completeBlocks;
     private long bytesComplete;
     long duplicates;
-    long refused;
-    long rebuilt;
 
     /** Parity packets kept for a block until it can be rebuilt. */
     private static final class HeldParity {
@@ -109,7 +107,6 @@ final class BlockAssembler implements BlockProgress {
                 buffer = borrow();
                 if (buffer == null) {
                     if (!sink.randomAccess()) {
-                        refused++;
                         return true;
                     }
                     direct.set(block);
@@ -181,8 +178,11 @@ final class BlockAssembler implements BlockProgress {
                 Arrays.fill(scratch[i], length, payload, (byte) 0);
             }
         }
-        decoders.computeIfAbsent(n, m -> new ErasureDecoder(new ReedSolomon(m)))
-                .decode(Arrays.copyOf(scratch, n), Arrays.copyOf(present, n), held.payloads, held.indices, held.count, payload);
+        // The image's last block may be short: its code has as many data symbols as the block has packets.
+        boolean whole = n == scratch.length;
+        decoders.computeIfAbsent(n, m -> new ErasureDecoder(new ReedSolomon(m))).decode(
+                whole ? scratch : Arrays.copyOf(scratch, n), whole ? present : Arrays.copyOf(present, n),
+                held.payloads, held.indices, held.count, payload);
         for (int i = 0; i < n; i++) {
             if (!present[i]) {
                 int length = geometry.packetLength(block, i);
@@ -191,7 +191,6 @@ final class BlockAssembler implements BlockProgress {
                 } else {
                     sink.write(geometry.blockOffset(block) + (long) i * payload, ByteBuffer.wrap(scratch[i], 0, length));
                 }
-                rebuilt++;
             }
         }
         received[block] = geometry.fullMask(block);
@@ -206,7 +205,6 @@ final class BlockAssembler implements BlockProgress {
             pool.push(buffer);
             if (!taken) {
                 received[block] = 0;
-                refused++;
                 return;
             }
         }

@@ -77,10 +77,6 @@ public final class CarouselView {
         return parity ? Long.bitCount(mask) >= Long.bitCount(missing) : (missing & ~mask) == 0;
     }
 
-    boolean heardSinceJoin() {
-        return started;
-    }
-
     @FunctionalInterface
     interface RangeConsumer {
         void accept(int from, int to);

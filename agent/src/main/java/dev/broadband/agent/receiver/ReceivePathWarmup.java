@@ -27,7 +27,9 @@ final class ReceivePathWarmup {
     private static final int LOST_EVERY = 16;
 
     private final WireCodec codec;
+    /** Every block whole, the last packet short, as in most images. */
     private final Geometry geometry = new Geometry(BLOCKS * 64L * 1448 - 700, 1448, 64);
+    private final ReedSolomon code = new ReedSolomon(64);
     private final ByteBuffer packet = ByteBuffer.allocateDirect(WireCodec.MAX_DATAGRAM + 64);
     private final byte[][] symbols = new byte[64][geometry.payloadSize()];
     private final byte[] parity = new byte[geometry.payloadSize()];
@@ -68,10 +70,8 @@ final class ReceivePathWarmup {
             view.onStatus(new SenderStatus(SESSION, seq, 0, b + 1, false, List.of()));
             repairs.due(1 + seq, view, blocks, 400);
             repairs.due(2 + seq, view, blocks, 400);
-            ReedSolomon code = new ReedSolomon(n);
-            byte[][] data = n == symbols.length ? symbols : java.util.Arrays.copyOf(symbols, n);
             for (int j = 0; j < Long.bitCount(blocks.missing(b)); j++) {
-                code.encodeParity(data, geometry.payloadSize(), j, parity);
+                code.encodeParity(symbols, geometry.payloadSize(), j, parity);
                 codec.startData(packet, SESSION, b, geometry.blockPackets() + j, seq++);
                 packet.put(parity);
                 receive(blocks);

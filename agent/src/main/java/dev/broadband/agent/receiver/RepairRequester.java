@@ -15,6 +15,15 @@ public final class RepairRequester {
     private final long backoffNanos;
     private final long repeatNanos;
     private final RandomGenerator random;
+    private long suppressed;
+    private long requested;
+
+    public RepairRequester(int blockCount, long backoffNanos, long repeatNanos, RandomGenerator random) {
+        this.askAt = new long[blockCount];
+        this.backoffNanos = backoffNanos;
+        this.repeatNanos = repeatNanos;
+        this.random = random;
+    }
 
     /** Requests held back because the sender had already queued the repair. */
     public long suppressed() {
@@ -24,15 +33,6 @@ public final class RepairRequester {
     /** Packets (with parity: symbols) asked for so far. */
     public long requested() {
         return requested;
-    }
-    private long suppressed;
-    private long requested;
-
-    public RepairRequester(int blockCount, long backoffNanos, long repeatNanos, RandomGenerator random) {
-        this.askAt = new long[blockCount];
-        this.backoffNanos = backoffNanos;
-        this.repeatNanos = repeatNanos;
-        this.random = random;
     }
 
     /** The block needs to ask for now, at most {@code max}. */

@@ -2,6 +2,7 @@ package dev.broadband.agent.sender;
 
 import dev.broadband.agent.session.Sha256;
 import dev.broadband.agent.sink.BlockDevices;
+import dev.broadband.agent.sink.FileChannels;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -74,15 +75,8 @@ public final class ImageSource implements AutoCloseable {
     /** Fills {@code dst} (cleared) with {@code length} bytes from {@code offset}. */
     public void read(long offset, int length, ByteBuffer dst) throws IOException {
         dst.clear().limit(length);
-        long position = offset;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, position);
-            if (n < 0) {
-                throw new IOException(description + " ended at " + position + " bytes, before its announced size "
-                        + size + ": was it changed while being sent?");
-            }
-            position += n;
-        }
+        FileChannels.readFully(channel, dst, offset, at -> description + " ended at " + at
+                + " bytes, before its announced size " + size + ": was it changed while being sent?");
         dst.flip();
     }
 

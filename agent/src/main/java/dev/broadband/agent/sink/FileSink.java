@@ -67,14 +67,8 @@ public final class FileSink implements Sink {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        long position = offset;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, position);
-            if (n < 0) {
-                throw new IOException(path + " ended at " + position + " bytes while reading back a block");
-            }
-            position += n;
-        }
+        FileChannels.readFully(channel, dst, offset,
+                at -> path + " ended at " + at + " bytes while reading back a block");
     }
 
     @Override

@@ -78,17 +78,14 @@ final class ReadBackVerifier {
     }
 
     private void hash(ByteBuffer buffer, long target) throws IOException {
-        long offset = hashed;
-        while (offset < target) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), target - offset));
-            int n = channel.read(buffer, offset);
-            if (n < 0) {
-                throw new IOException(name + " ended at " + offset + " bytes while reading it back");
-            }
+        while (hashed < target) {
+            int n = (int) Math.min(buffer.capacity(), target - hashed);
+            buffer.clear().limit(n);
+            FileChannels.readFully(channel, buffer, hashed,
+                    at -> name + " ended at " + at + " bytes while reading it back");
             buffer.flip();
             Sha256.update(digest, buffer);
-            offset += n;
-            hashed = offset;
+            hashed += n;
         }
     }
 
