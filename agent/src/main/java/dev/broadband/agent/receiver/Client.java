@@ -49,7 +49,6 @@ public final class Client {
     private static final long DONE_PATIENCE = 5000 * MS;
     private static final int NACK_PACKETS_PER_TICK = 4;
     private static final int DATA_BURST = 256;
-    private static final long COALESCE_NANOS = 500_000;
     private static final int BAD_ANSWERS_TO_GIVE_UP = 3;
 
     private final PacketPort port;
@@ -67,6 +66,7 @@ public final class Client {
     private CarouselView view;
     private BlockAssembler blocks;
     private RepairRequester repairs;
+    private ReceivePacing pacing;
     private Sink sink;
     private ClientPhase phase = ClientPhase.RECEIVING;
     private String abortReason;
@@ -182,6 +182,7 @@ public final class Client {
         blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
         repairs = new RepairRequester(g.blockCount(), REPAIR.backoffNanos(), REPAIR.repeatNanos(), random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
+        pacing = new ReceivePacing(port.dataBufferBytes());
         lastHeard = System.nanoTime();
     }
 
@@ -229,11 +230,13 @@ public final class Client {
                         session.imageSize());
                 nextBeat = now + HEARTBEAT_INTERVAL;
             }
-            if (burst > 0 && burst < DATA_BURST) {
-                // Traffic is flowing: let packets gather in the socket buffer and take them in one go, rather than
-                // waking for every datagram. On a busy host the wake-ups, not the copies, are what costs.
-                LockSupport.parkNanos(COALESCE_NANOS);
-            } else if (burst == 0) {
+            if (burst > 0) {
+                long pause = pacing.pauseAfter(burst, now);
+                if (burst < DATA_BURST) {
+                    // Traffic is flowing: let packets gather in the socket buffer and take them in one go.
+                    LockSupport.parkNanos(pause);
+                }
+            } else {
                 port.await(Math.max(0, Math.min(nextRepair, nextBeat) - System.nanoTime()));
             }
         }

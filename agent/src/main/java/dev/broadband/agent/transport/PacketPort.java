@@ -32,6 +32,11 @@ public interface PacketPort extends Closeable {
     /** Ends a running {@link #await} at once, from any thread. */
     void wakeup();
 
+    /** Bytes the data channel's receive buffer holds, or 0 when it has no fixed bound. */
+    default int dataBufferBytes() throws IOException {
+        return 0;
+    }
+
     /** Datagrams the kernel dropped because this port's receive buffer was full, or -1 when unknown. */
     default long overflowDrops() {
         return -1;

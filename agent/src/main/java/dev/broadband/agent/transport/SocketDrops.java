@@ -33,6 +33,10 @@ final class SocketDrops {
             }
             List<String> lines = Files.readAllLines(UDP_TABLE);
             for (String line : lines.subList(1, lines.size())) {
+                // Read every heartbeat: only the lines of our port are worth splitting.
+                if (!line.contains(localPortHex)) {
+                    continue;
+                }
                 String[] f = line.trim().split("\\s+");
                 if (f.length >= 13 && f[1].endsWith(localPortHex) && inodes.contains(f[9])) {
                     return Long.parseLong(f[12]);

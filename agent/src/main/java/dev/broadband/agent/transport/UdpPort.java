@@ -99,8 +99,9 @@ public final class UdpPort implements PacketPort {
         return lo;
     }
 
-    public int dataReceiveBuffer() throws IOException {
-        return data.getOption(StandardSocketOptions.SO_RCVBUF);
+    @Override
+    public int dataBufferBytes() throws IOException {
+        return data == null ? 0 : data.getOption(StandardSocketOptions.SO_RCVBUF);
     }
 
     /** The local address the control socket would use to reach {@code server}, for choosing an interface. */
