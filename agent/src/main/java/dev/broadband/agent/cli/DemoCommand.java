@@ -1,9 +1,7 @@
 package dev.broadband.agent.cli;
 
-import ch.qos.logback.classic.Level;
 import dev.broadband.agent.demo.Demo;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,7 +31,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --clients >= 1 and 0 <= --loss < 100");
         }
         // The server's progress tells the story; a line per client per event would drown it.
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("broadband.client")).setLevel(Level.WARN);
+        // (slf4j-simple reads a logger's level when the logger is made: this runs before any client exists.)
+        System.setProperty("org.slf4j.simpleLogger.log.broadband.client", "warn");
         Demo.Result result = new Demo(clients, size, lossPercent / 100, seed, !noFec, System.out).run();
         return result.allIntact() ? 0 : 1;
     }
