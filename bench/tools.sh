@@ -124,9 +124,11 @@ tool_tcp() {
     stop_daemons
 }
 
-# broadband: clients first (a JVM takes a moment to start; BENCH_BROADBAND_SETTLE
-# seconds, default 2 + N/5), then the server on the broadcast address. T_END is the
-# last client's exit; the server gets 10 s after that to exit by itself.
+# broadband: clients first, then the server on the broadcast address once the clients
+# are ready: the CPUs quiet again after their JVMs started and warmed up (at most 60 s),
+# or after BENCH_BROADBAND_SETTLE seconds when that is set. As with every tool, the
+# receivers' start-up is not part of the row. T_END is the last client's exit; the
+# server gets 10 s after that to exit by itself.
 tool_broadband() {
     local n=$1 timeout=$2 i
     local bb="$REPO_DIR/bin/broadband"
@@ -136,7 +138,11 @@ tool_broadband() {
     done
     local receivers=("${SPAWNED[@]}")
     SPAWNED=()
-    sleep "${BENCH_BROADBAND_SETTLE:-$(awk -v n="$n" 'BEGIN { print 2 + n / 5 }')}"
+    if [ -n "${BENCH_BROADBAND_SETTLE:-}" ]; then
+        sleep "$BENCH_BROADBAND_SETTLE"
+    else
+        BENCH_QUIET_WAIT=60 wait_for_quiet >/dev/null
+    fi
     T_START=$(now)
     spawn s "$timeout" "$(sender_ns)" "$bb" server "$BCAST_IP" --file "$IMAGE" \
         --min-clients "$n" ${BENCH_BROADBAND_SERVER_ARGS:-}

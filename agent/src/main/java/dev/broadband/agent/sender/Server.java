@@ -39,6 +39,8 @@ public final class Server {
     private static final long PROGRESS_LOG_NANOS = 2_000_000_000L;
     private static final long PUBLISH_NANOS = 250_000_000L;
     private static final int ABORT_REPEATS = 3;
+    /** Clients repeat their result every 200 ms until acknowledged: this outlasts two lost acknowledgements. */
+    private static final long RESULT_LINGER = 500_000_000L;
 
     private final PacketPort port;
     private final ImageSource image;
@@ -66,6 +68,7 @@ public final class Server {
     private long repairPackets;
     private long statusPackets;
     private long packetsDropped;
+    private long lastResultAt = System.nanoTime() - RESULT_LINGER;
 
     public Server(PacketPort port, ImageSource image, Sha256 sha256, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard) {
@@ -158,7 +161,14 @@ public final class Server {
                 }
             }
             if (clients.size() > 0 && clients.allFinished()) {
-                return finish(SessionPhase.FINISHED);
+                // A client whose acknowledgement was lost repeats its result: stay to answer until the repeats stop,
+                // rather than leave it waiting for an answer that cannot come.
+                long quiet = now - lastResultAt;
+                if (quiet >= RESULT_LINGER) {
+                    return finish(SessionPhase.FINISHED);
+                }
+                port.await(RESULT_LINGER - quiet);
+                continue;
             }
             sendStatusIfDue(now);
             int block = carousel.next();
@@ -233,6 +243,7 @@ public final class Server {
                     log.warn("client {} ({}) failed: {}", name, Units.formatAddress(from), done.message());
                 }
             }
+            lastResultAt = now;
             sendTo(new DoneAck(sessionId, done.clientId()), from);
         } else {
             packetsDropped++;

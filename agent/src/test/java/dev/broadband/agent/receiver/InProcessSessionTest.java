@@ -13,9 +13,15 @@ import dev.broadband.agent.sink.StreamSink;
 import dev.broadband.agent.transport.LossyPort;
 import dev.broadband.agent.transport.MemoryNetwork;
 import dev.broadband.agent.transport.PacketPort;
+import dev.broadband.agent.wire.ControlMessage.DoneAck;
+import dev.broadband.agent.wire.MalformedPacketException;
 import dev.broadband.agent.wire.PacketAuthenticator;
 import dev.broadband.agent.wire.WireCodec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
@@ -135,6 +141,83 @@ class InProcessSessionTest {
         SessionStatus status = server.board().get();
         assertThat(status.clients()).hasSize(50).allMatch(c -> c.state().name().equals("SUCCEEDED"));
         assertThat(status.counters().repairPackets()).isPositive();
+    }
+
+    @Test
+    void aClientWhoseAcknowledgementIsLostIsAnsweredWhenItRepeatsItsResult() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(300_000, 5);
+        RunningServer server = startServer(net, image, 1, null, 0, true);
+        Path out = dir.resolve("out");
+        ClientResult client = startClient(new FirstAcknowledgementLost(net.open()), null,
+                (size, buf) -> FileSink.open(out, size)).get(30, TimeUnit.SECONDS);
+        assertThat(client.ok()).isTrue();
+        assertThat(client.acknowledged()).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A client's port on which the server's first acknowledgement of a result never arrives. */
+    private static final class FirstAcknowledgementLost implements PacketPort {
+        private final PacketPort inner;
+        private final WireCodec codec = new WireCodec(null);
+        private boolean lost;
+
+        FirstAcknowledgementLost(PacketPort inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public SocketAddress receiveControl(ByteBuffer dst) throws IOException {
+            SocketAddress from = inner.receiveControl(dst);
+            if (from != null && !lost && isAcknowledgement(dst.duplicate())) {
+                lost = true;
+                return inner.receiveControl(dst);
+            }
+            return from;
+        }
+
+        private boolean isAcknowledgement(ByteBuffer packet) {
+            try {
+                return !codec.open(packet) && codec.decodeControl(packet) instanceof DoneAck;
+            } catch (MalformedPacketException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void listenData(int port, InetAddress group) throws IOException {
+            inner.listenData(port, group);
+        }
+
+        @Override
+        public SocketAddress receiveData(ByteBuffer dst) throws IOException {
+            return inner.receiveData(dst);
+        }
+
+        @Override
+        public void sendData(ByteBuffer packet) throws IOException {
+            inner.sendData(packet);
+        }
+
+        @Override
+        public void sendControl(ByteBuffer packet, SocketAddress to) throws IOException {
+            inner.sendControl(packet, to);
+        }
+
+        @Override
+        public void await(long nanos) throws IOException {
+            inner.await(nanos);
+        }
+
+        @Override
+        public void wakeup() {
+            inner.wakeup();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
     }
 
     @Test
