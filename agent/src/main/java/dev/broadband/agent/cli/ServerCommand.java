@@ -1,12 +1,10 @@
 package dev.broadband.agent.cli;
 
-import dev.broadband.agent.Units;
 import dev.broadband.agent.sender.ImageSource;
 import dev.broadband.agent.sender.Server;
 import dev.broadband.agent.sender.ServerConfig;
 import dev.broadband.agent.sender.SessionStatus;
 import dev.broadband.agent.sender.StartPolicy;
-import dev.broadband.agent.session.Sha256;
 import dev.broadband.agent.status.StatusHttpServer;
 import dev.broadband.agent.transport.UdpPort;
 import dev.broadband.agent.wire.WireCodec;
@@ -89,13 +87,12 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         try (ImageSource image = file != null ? ImageSource.open(file) : ImageSource.stdin()) {
             WireCodec codec = new WireCodec(KeyFile.read(keyFile));
             NetworkInterface nic = chooseInterface(destination);
-            Sha256 sha256 = hash(image);
             ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
                     rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout), dropTimeout,
                     blockPackets, Interfaces.maxDatagram(nic), !noFec, fecOverhead);
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic)) {
-                return serve(port, image, sha256, codec, config) ? 0 : 1;
+                return serve(port, image, codec, config) ? 0 : 1;
             }
         }
     }
@@ -114,18 +111,10 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         return nic;
     }
 
-    private static Sha256 hash(ImageSource image) throws IOException {
-        log.info("hashing {} ({})", image.description(), Units.formatBytes(image.size()));
-        long start = System.nanoTime();
-        Sha256 sha256 = image.digest(f -> {});
-        log.info("sha256 {} ({} ms)", sha256.hex(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        return sha256;
-    }
-
-    private boolean serve(UdpPort port, ImageSource image, Sha256 sha256, WireCodec codec, ServerConfig config)
+    private boolean serve(UdpPort port, ImageSource image, WireCodec codec, ServerConfig config)
             throws IOException {
         AtomicReference<SessionStatus> board = new AtomicReference<>();
-        Server server = new Server(port, image, sha256, codec, config, board::set);
+        Server server = new Server(port, image, codec, config, board::set);
         board.set(server.status());
         StatusHttpServer http = statusPort == null ? null : new StatusHttpServer(statusPort, board::get);
         if (http != null) {

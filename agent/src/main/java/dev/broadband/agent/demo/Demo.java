@@ -95,7 +95,7 @@ public final class Demo {
                 try (ImageSource source = ImageSource.open(image);
                      UdpPort port = UdpPort.forSender(InetAddress.getLoopbackAddress(), controlPort,
                              config.destination(), lo)) {
-                    Server s = new Server(port, source, sha256, new WireCodec(null), config, board::set);
+                    Server s = new Server(port, source, new WireCodec(null), config, board::set);
                     return s.run();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -132,7 +132,7 @@ public final class Demo {
             try (UdpPort udp = UdpPort.forReceiver(lo)) {
                 LossyPort port = new LossyPort(udp, loss, loss, new SplittableRandom(clientSeed));
                 ClientConfig config = new ClientConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), controlPort),
-                        name, sha256, Duration.ofSeconds(30), Duration.ofSeconds(30), ClientConfig.DEFAULT_BUFFER_BYTES);
+                        name, null, Duration.ofSeconds(30), Duration.ofSeconds(30), ClientConfig.DEFAULT_BUFFER_BYTES);
                 ClientResult r = new Client(port, new WireCodec(null), config, (size, buf) -> FileSink.open(output, size),
                         ProgressListener.NONE).run();
                 double seconds = (System.nanoTime() - start) / 1e9;

@@ -63,6 +63,9 @@ public final class Client {
     private final LossMeter loss = new LossMeter();
     private long sessionId;
     private SessionInfo session;
+    /** The image's hash as the server announced it: in its Welcome, or in a later status. */
+    private Sha256 imageSha256;
+    private String hashProblem;
     private CarouselView view;
     private BlockAssembler blocks;
     private RepairRequester repairs;
@@ -163,27 +166,65 @@ public final class Client {
 
     private void begin(Welcome w) throws IOException, SessionFailure {
         sessionId = w.session();
-        session = new SessionInfo(w.session(), w.geometry(), w.sha256(), w.multicastGroup(), w.dataPort(), codec.keyed());
+        session = new SessionInfo(w.session(), w.geometry(), w.multicastGroup(), w.dataPort(), codec.keyed());
         Geometry g = w.geometry();
         log.info("joined session {} at {}: {} bytes ({}), sha256 {}, data on {} port {}", session.idHex(),
-                config.server(), g.imageSize(), Units.formatBytes(g.imageSize()), w.sha256().hex(),
+                config.server(), g.imageSize(), Units.formatBytes(g.imageSize()),
+                w.sha256() == null ? "to follow (the server takes it as it sends)" : w.sha256().hex(),
                 w.multicastGroup() == null ? "broadcast" : "multicast group " + w.multicastGroup().getHostAddress(),
                 w.dataPort());
-        if (config.expectedSha256() != null && !config.expectedSha256().equals(w.sha256())) {
-            throw new SessionFailure("the server offers an image with sha256 " + w.sha256().hex() + ", not the "
-                    + config.expectedSha256().hex() + " given with --sha256: refusing it");
+        learnHash(w.sha256());
+        if (hashProblem != null) {
+            throw new SessionFailure(hashProblem);
+        }
+        view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
+        repairs = new RepairRequester(g.blockCount(), REPAIR.backoffNanos(), REPAIR.repeatNanos(), random.split());
+        port.listenData(w.dataPort(), w.multicastGroup());
+        pacing = new ReceivePacing(port.dataBufferBytes());
+        lastHeard = System.nanoTime();
+        if (config.expectedSha256() != null && imageSha256 == null) {
+            awaitAnnouncedHash();
         }
         try {
             sink = sinks.open(g.imageSize(), config.bufferBytes());
         } catch (IOException e) {
             throw new SessionFailure(e.getMessage());
         }
-        view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
         blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
-        repairs = new RepairRequester(g.blockCount(), REPAIR.backoffNanos(), REPAIR.repeatNanos(), random.split());
-        port.listenData(w.dataPort(), w.multicastGroup());
-        pacing = new ReceivePacing(port.dataBufferBytes());
-        lastHeard = System.nanoTime();
+    }
+
+    /**
+     * With --sha256 nothing is written before the server's image is known to be the one expected: a device is not
+     * overwritten with another image. What the carousel sends meanwhile is asked for again afterwards.
+     */
+    private void awaitAnnouncedHash() throws IOException, SessionFailure {
+        log.info("waiting for the server to announce the image's sha256 before writing anything (--sha256 was given)");
+        long nextBeat = 0;
+        while (imageSha256 == null) {
+            long now = System.nanoTime();
+            drainData(now);
+            drainControl(now);
+            checkSession(now);
+            if (now >= nextBeat) {
+                beat();
+                nextBeat = now + HEARTBEAT_INTERVAL;
+            }
+            port.await(Math.max(0, nextBeat - System.nanoTime()));
+        }
+        checkSession(System.nanoTime());
+    }
+
+    private void checkSession(long now) throws SessionFailure {
+        if (abortReason != null) {
+            throw new SessionFailure("the server aborted the session: " + abortReason);
+        }
+        if (hashProblem != null) {
+            throw new SessionFailure(hashProblem);
+        }
+        if (now - lastHeard > config.serverTimeout().toNanos()) {
+            throw new SessionFailure("nothing from the server for " + Units.formatDuration(config.serverTimeout())
+                    + ": it stopped or the network broke; run the client again once the server is back");
+        }
     }
 
     // ---- receiving ----
@@ -197,13 +238,7 @@ public final class Client {
             long now = System.nanoTime();
             int burst = drainData(now);
             drainControl(now);
-            if (abortReason != null) {
-                throw new SessionFailure("the server aborted the session: " + abortReason);
-            }
-            if (now - lastHeard > config.serverTimeout().toNanos()) {
-                throw new SessionFailure("nothing from the server for " + Units.formatDuration(config.serverTimeout())
-                        + ": it stopped or the network broke; run the client again once the server is back");
-            }
+            checkSession(now);
             if (verification == null && blocks.allComplete()) {
                 phase = ClientPhase.VERIFYING;
                 log.info("all {} bytes received; verifying {}", session.imageSize(), sink.description());
@@ -216,7 +251,8 @@ public final class Client {
                 });
                 nextBeat = 0;
             }
-            if (verification != null && verification.isDone()) {
+            // The image's hash comes with the sender's statuses once its first pass is over; wait for it if need be.
+            if (verification != null && verification.isDone() && imageSha256 != null) {
                 return outcome(verification);
             }
             if (now >= nextRepair && verification == null) {
@@ -274,7 +310,7 @@ public final class Client {
                 continue;
             }
             lastHeard = now;
-            if (phase != ClientPhase.RECEIVING) {
+            if (phase != ClientPhase.RECEIVING || blocks == null) {
                 continue;
             }
             loss.onPacket(WireCodec.dataSeq(in));
@@ -289,8 +325,20 @@ public final class Client {
     private void onSenderMessage(ControlMessage message) {
         if (message instanceof SenderStatus status) {
             view.onStatus(status);
+            learnHash(status.sha256());
         } else if (message instanceof Abort abort) {
             abortReason = abort.reason();
+        }
+    }
+
+    private void learnHash(Sha256 announced) {
+        if (announced == null || imageSha256 != null) {
+            return;
+        }
+        imageSha256 = announced;
+        if (config.expectedSha256() != null && !config.expectedSha256().equals(announced)) {
+            hashProblem = "the server offers an image with sha256 " + announced.hex() + ", not the "
+                    + config.expectedSha256().hex() + " given with --sha256: refusing it";
         }
     }
 
@@ -321,15 +369,15 @@ public final class Client {
     }
 
     private void beat() throws IOException {
-        send(new Heartbeat(sessionId, clientId, phase, blocks.bytesComplete(), port.overflowDrops(),
+        send(new Heartbeat(sessionId, clientId, phase, blocks == null ? 0 : blocks.bytesComplete(), port.overflowDrops(),
                 loss.takePermille()));
     }
 
     // ---- ending ----
 
     private String judge(Sha256 written) {
-        if (!written.equals(session.sha256())) {
-            return "sha256 of what was written (" + written.hex() + ") differs from the image's (" + session.sha256().hex()
+        if (!written.equals(imageSha256)) {
+            return "sha256 of what was written (" + written.hex() + ") differs from the image's (" + imageSha256.hex()
                     + "): the data was damaged on the way or on disk; run the client again";
         }
         if (config.expectedSha256() != null && !written.equals(config.expectedSha256())) {

@@ -22,6 +22,7 @@ final class BlockSender {
     private final PacketPort port;
     private final RateController rate;
     private final long session;
+    private final FirstPassHash hash;
     private final byte[] block;
     private final ByteBuffer blockBuffer;
     private final ByteBuffer packet = ByteBuffer.allocateDirect(WireCodec.MAX_DATAGRAM + 64);
@@ -35,13 +36,14 @@ final class BlockSender {
     long bytesSent;
 
     BlockSender(ImageSource image, Geometry geometry, WireCodec codec, PacketPort port, RateController rate,
-                long session) {
+                long session, FirstPassHash hash) {
         this.image = image;
         this.geometry = geometry;
         this.codec = codec;
         this.port = port;
         this.rate = rate;
         this.session = session;
+        this.hash = hash;
         this.block = new byte[(int) geometry.blockBytes()];
         this.blockBuffer = ByteBuffer.wrap(block);
         this.symbols = new byte[geometry.blockPackets()][geometry.payloadSize()];
@@ -85,6 +87,7 @@ final class BlockSender {
     private void load(int blockIndex) throws IOException {
         if (cachedBlock != blockIndex) {
             image.read(geometry.blockOffset(blockIndex), geometry.blockLength(blockIndex), blockBuffer);
+            hash.offer(blockIndex, blockBuffer);
             cachedBlock = blockIndex;
             symbolsLoaded = false;
         }

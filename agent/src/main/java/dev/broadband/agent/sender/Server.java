@@ -3,7 +3,6 @@ package dev.broadband.agent.sender;
 import dev.broadband.agent.Units;
 import dev.broadband.agent.session.Geometry;
 import dev.broadband.agent.session.SessionInfo;
-import dev.broadband.agent.session.Sha256;
 import dev.broadband.agent.transport.PacketPort;
 import dev.broadband.agent.wire.BlockNeed;
 import dev.broadband.agent.wire.ControlMessage;
@@ -44,7 +43,8 @@ public final class Server {
 
     private final PacketPort port;
     private final ImageSource image;
-    private final Sha256 sha256;
+    private final FirstPassHash hash;
+    private boolean hashLogged;
     private final WireCodec codec;
     private final ServerConfig config;
     private final Consumer<SessionStatus> statusBoard;
@@ -70,11 +70,10 @@ public final class Server {
     private long packetsDropped;
     private long lastResultAt = System.nanoTime() - RESULT_LINGER;
 
-    public Server(PacketPort port, ImageSource image, Sha256 sha256, WireCodec codec, ServerConfig config,
+    public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard) {
         this.port = port;
         this.image = image;
-        this.sha256 = sha256;
         this.codec = codec;
         this.config = config;
         this.statusBoard = statusBoard;
@@ -84,7 +83,8 @@ public final class Server {
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
-        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId);
+        this.hash = new FirstPassHash(geometry.blockCount());
+        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash);
     }
 
     private static long newSessionId() {
@@ -101,11 +101,6 @@ public final class Server {
         port.wakeup();
     }
 
-    public SessionInfo session() {
-        InetAddress group = config.destination().getAddress().isMulticastAddress()
-                ? config.destination().getAddress() : null;
-        return new SessionInfo(sessionId, geometry, sha256, group, config.destination().getPort(), codec.keyed());
-    }
 
     /** @return true when every client that joined verified the image */
     public boolean run() throws IOException {
@@ -121,8 +116,8 @@ public final class Server {
     }
 
     private boolean serve() throws IOException {
-        log.info("session {}: {} ({} bytes, sha256 {}), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
-                SessionInfo.hex(sessionId), image.description(), geometry.imageSize(), sha256.hex(),
+        log.info("session {}: {} ({} bytes), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
+                SessionInfo.hex(sessionId), image.description(), geometry.imageSize(),
                 geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), Units.formatAddress(config.destination()),
                 config.controlPort());
         if (!codec.keyed()) {
@@ -182,6 +177,7 @@ public final class Server {
             } else {
                 port.await(Math.max(0, nextStatusAt - System.nanoTime()));
             }
+            logHashOnce();
             logProgress(now);
             publishIfDue(now);
         }
@@ -263,8 +259,9 @@ public final class Server {
             log.info("client {} ({}) joined{}", join.name(), Units.formatAddress(from), phase == SessionPhase.STREAMING
                     ? " while streaming: it catches up from the carousel" : ", " + clients.size() + " now");
         }
-        InetAddress group = session().multicastGroup();
-        sendTo(new Welcome(sessionId, join.clientId(), geometry, sha256, group, config.destination().getPort(),
+        InetAddress destination = config.destination().getAddress();
+        InetAddress group = destination.isMulticastAddress() ? destination : null;
+        sendTo(new Welcome(sessionId, join.clientId(), geometry, hash.result(), group, config.destination().getPort(),
                 statusSeq + 1, carousel.parity()), from);
     }
 
@@ -286,10 +283,18 @@ public final class Server {
         }
         boolean idle = carousel.idle();
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
-        codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle, queued), out);
+        codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle, hash.result(),
+                queued), out);
         blockSender.sendControl(out);
         statusPackets++;
         nextStatusAt = now + (idle ? ServerConfig.IDLE_STATUS_INTERVAL : ServerConfig.STATUS_INTERVAL).toNanos();
+    }
+
+    private void logHashOnce() {
+        if (!hashLogged && hash.result() != null) {
+            hashLogged = true;
+            log.info("image sha256 {} (taken on the first pass; clients verify against it)", hash.result().hex());
+        }
     }
 
     private void logWaiting(long now) {
@@ -319,7 +324,8 @@ public final class Server {
     }
 
     public SessionStatus status() {
-        return new SessionStatus(SessionInfo.hex(sessionId), phase, geometry.imageSize(), sha256.hex(), rate.rateBps(),
+        return new SessionStatus(SessionInfo.hex(sessionId), phase, geometry.imageSize(),
+                hash.result() == null ? null : hash.result().hex(), rate.rateBps(),
                 blockSender.bytesSent, startedAt == null ? null : startedAt.toString(), clients.snapshot(),
                 new SessionStatus.Counters(blockSender.packetsSent, repairPackets, statusPackets, nacksReceived,
                         packetsDropped));

@@ -3,11 +3,10 @@ package dev.broadband.agent.session;
 import java.net.InetAddress;
 
 /**
- * What a client learns from the server's answer to its join: everything needed to receive and verify
- * the image. {@code multicastGroup} is null when the data comes as broadcast.
+ * What a client learns from the server's answer to its join: everything needed to receive the image (its SHA-256
+ * may come later, see the Welcome). {@code multicastGroup} is null when the data comes as broadcast.
  */
-public record SessionInfo(long sessionId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup, int dataPort,
-                          boolean keyed) {
+public record SessionInfo(long sessionId, Geometry geometry, InetAddress multicastGroup, int dataPort, boolean keyed) {
     public long imageSize() {
         return geometry.imageSize();
     }

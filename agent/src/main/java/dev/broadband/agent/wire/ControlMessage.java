@@ -14,7 +14,8 @@ public sealed interface ControlMessage {
 
     /**
      * Server to one client: the session, the first status sent after the client was admitted, and whether repair
-     * comes as parity.
+     * comes as parity. {@code sha256} is null while the sender is still taking it on its first pass; statuses
+     * carry it from then on.
      */
     record Welcome(long session, long clientId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup,
                    int dataPort, int statusSeq, boolean parity) implements ControlMessage {}
@@ -37,10 +38,11 @@ public sealed interface ControlMessage {
 
     /**
      * Server to everyone, on the data channel: how far the carousel is ({@code pass}, {@code frontier}), whether it
-     * has nothing left to send ({@code idle}), and which repairs are already queued so that receivers need not ask.
+     * has nothing left to send ({@code idle}), the image's SHA-256 once known (null before), and which repairs are
+     * already queued so that receivers need not ask.
      */
-    record SenderStatus(long session, int seq, int pass, int frontier, boolean idle, List<BlockNeed> queuedRepairs)
-            implements ControlMessage {}
+    record SenderStatus(long session, int seq, int pass, int frontier, boolean idle, Sha256 sha256,
+                        List<BlockNeed> queuedRepairs) implements ControlMessage {}
 
     /** Server to everyone: the session ended before it completed. */
     record Abort(long session, String reason) implements ControlMessage {}

@@ -133,7 +133,8 @@ public final class WireCodec {
         } else if (message instanceof Welcome m) {
             putHeader(out, PacketType.WELCOME, m.session());
             out.putLong(m.clientId()).putLong(m.geometry().imageSize()).putShort((short) m.geometry().payloadSize())
-                    .put((byte) m.geometry().blockPackets()).put(m.sha256().bytes());
+                    .put((byte) m.geometry().blockPackets());
+            putOptionalSha(out, m.sha256());
             byte[] group = m.multicastGroup() == null ? new byte[0] : m.multicastGroup().getAddress();
             out.put((byte) group.length).put(group).putShort((short) m.dataPort()).putInt(m.statusSeq())
                     .put((byte) (m.parity() ? 1 : 0));
@@ -159,6 +160,7 @@ public final class WireCodec {
         } else if (message instanceof SenderStatus m) {
             putHeader(out, PacketType.SENDER_STATUS, m.session());
             out.putInt(m.seq()).putInt(m.pass()).putInt(m.frontier()).put((byte) (m.idle() ? 1 : 0));
+            putOptionalSha(out, m.sha256());
             putNeeds(out, m.queuedRepairs());
         } else if (message instanceof Abort m) {
             putHeader(out, PacketType.ABORT, m.session());
@@ -184,7 +186,7 @@ public final class WireCodec {
                 case DONE -> new Done(session, in.getLong(), in.get() != 0, getText(in));
                 case DONE_ACK -> new DoneAck(session, in.getLong());
                 case SENDER_STATUS -> new SenderStatus(session, in.getInt(), in.getInt(), in.getInt(), in.get() != 0,
-                        getNeeds(in));
+                        getOptionalSha(in), getNeeds(in));
                 case ABORT -> new Abort(session, getText(in));
                 case DATA -> throw new MalformedPacketException("data packet where a control packet was expected");
             };
@@ -204,8 +206,7 @@ public final class WireCodec {
         long size = in.getLong();
         int payload = Short.toUnsignedInt(in.getShort());
         int blockPackets = Byte.toUnsignedInt(in.get());
-        byte[] sha = new byte[Sha256.LENGTH];
-        in.get(sha);
+        Sha256 sha = getOptionalSha(in);
         byte[] group = new byte[Byte.toUnsignedInt(in.get())];
         in.get(group);
         InetAddress multicast = null;
@@ -219,8 +220,30 @@ public final class WireCodec {
         int port = Short.toUnsignedInt(in.getShort());
         int statusSeq = in.getInt();
         boolean parity = in.get() != 0;
-        return new Welcome(session, clientId, new Geometry(size, payload, blockPackets), Sha256.of(sha), multicast,
+        return new Welcome(session, clientId, new Geometry(size, payload, blockPackets), sha, multicast,
                 port, statusSeq, parity);
+    }
+
+    /** A presence byte, then the 32 bytes when present. */
+    private static void putOptionalSha(ByteBuffer out, Sha256 sha) {
+        if (sha == null) {
+            out.put((byte) 0);
+        } else {
+            out.put((byte) 1).put(sha.bytes());
+        }
+    }
+
+    private static Sha256 getOptionalSha(ByteBuffer in) throws MalformedPacketException {
+        int present = Byte.toUnsignedInt(in.get());
+        if (present > 1) {
+            throw new MalformedPacketException("bad sha256 presence flag " + present);
+        }
+        if (present == 0) {
+            return null;
+        }
+        byte[] sha = new byte[Sha256.LENGTH];
+        in.get(sha);
+        return Sha256.of(sha);
     }
 
     private static ClientPhase phase(byte b) throws MalformedPacketException {

@@ -80,13 +80,12 @@ class InProcessSessionTest {
 
     private RunningServer startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key, long rate,
                                       boolean parity) throws Exception {
-        Sha256 sha = sha(image);
         ServerConfig config = new ServerConfig(DATA, 7855, rate, new StartPolicy(minClients, Duration.ofMillis(200), null),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0);
         PacketPort port = net.open(SERVER);
         ImageSource source = ImageSource.open(image);
         AtomicReference<SessionStatus> board = new AtomicReference<>();
-        Server server = new Server(port, source, sha, new WireCodec(key), config, board::set);
+        Server server = new Server(port, source, new WireCodec(key), config, board::set);
         CompletableFuture<Boolean> result = CompletableFuture.supplyAsync(() -> {
             try (source) {
                 return server.run();
@@ -98,7 +97,12 @@ class InProcessSessionTest {
     }
 
     private CompletableFuture<ClientResult> startClient(PacketPort port, PacketAuthenticator key, SinkFactory sinks) {
-        ClientConfig config = new ClientConfig(SERVER, "c", null, Duration.ofSeconds(60), Duration.ofSeconds(10),
+        return startClient(port, key, null, sinks);
+    }
+
+    private CompletableFuture<ClientResult> startClient(PacketPort port, PacketAuthenticator key, Sha256 expected,
+                                                        SinkFactory sinks) {
+        ClientConfig config = new ClientConfig(SERVER, "c", expected, Duration.ofSeconds(60), Duration.ofSeconds(10),
                 ClientConfig.DEFAULT_BUFFER_BYTES);
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -141,6 +145,33 @@ class InProcessSessionTest {
         SessionStatus status = server.board().get();
         assertThat(status.clients()).hasSize(50).allMatch(c -> c.state().name().equals("SUCCEEDED"));
         assertThat(status.counters().repairPackets()).isPositive();
+    }
+
+    @Test
+    void withTheExpectedHashAClientWritesOnlyOnceTheServerAnnouncedItAndGetsTheImage() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(2_000_000, 6);
+        RunningServer server = startServer(net, image, 1, null, 0, true);
+        Path out = dir.resolve("out");
+        ClientResult client = startClient(new LossyPort(net.open(), 0.02, 0, new SplittableRandom(6)), null, sha(image),
+                (size, buf) -> FileSink.open(out, size)).get(60, TimeUnit.SECONDS);
+        assertThat(client.ok()).isTrue();
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(image));
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void withAnotherExpectedHashAClientRefusesTheImageWithoutWritingAByte() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(2_000_000, 7);
+        RunningServer server = startServer(net, image, 1, null, 0, true);
+        Path out = dir.resolve("out");
+        ClientResult client = startClient(net.open(), null, sha(image(1000, 8)),
+                (size, buf) -> FileSink.open(out, size)).get(60, TimeUnit.SECONDS);
+        assertThat(client.ok()).isFalse();
+        assertThat(client.message()).contains("given with --sha256: refusing it");
+        assertThat(out).doesNotExist();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isFalse();
     }
 
     @Test

@@ -33,15 +33,15 @@ class WireCodecTest {
         return Stream.of(
                 new Join(0, 42, "node-3"),
                 new Welcome(7, 42, new Geometry(1L << 40, 1448, 64), SHA, InetAddress.getByName("239.1.2.3"), 7854, 99, true),
-                new Welcome(7, 42, new Geometry(0, 1432, 1), SHA, null, 9000, 0, false),
+                new Welcome(7, 42, new Geometry(0, 1432, 1), null, null, 9000, 0, false),
                 new Reject(7, 42, "the session is over"),
                 new Nack(7, 42, needs),
                 new Heartbeat(7, 42, ClientPhase.VERIFYING, 123456789, -1, 12),
                 new Done(7, 42, true, "verified sha256 …"),
                 new Done(7, 42, false, ""),
                 new DoneAck(7, 42),
-                new SenderStatus(7, 5, 1, 700, true, needs),
-                new SenderStatus(7, -1, 0, 0, false, List.of()),
+                new SenderStatus(7, 5, 1, 700, true, SHA, needs),
+                new SenderStatus(7, -1, 0, 0, false, null, List.of()),
                 new Abort(7, "the server was interrupted"));
     }
 
