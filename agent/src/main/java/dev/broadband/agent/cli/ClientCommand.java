@@ -81,6 +81,10 @@ final class ClientCommand implements Callable<Integer> {
         try (UdpPort port = UdpPort.forReceiver(chooseInterface(serverAddress))) {
             ProgressListener progress = Terminal.isTerminal(2) ? new TerminalProgress() : new LogProgress(log);
             ClientResult result = new Client(port, codec, config, sinks(), progress).run();
+            if (result.packetsDropped() > 0) {
+                log.warn("{} packets thrown away unread: another session's, malformed, or failing the MAC check"
+                        + " (another sender on this port, or a wrong --key-file)", result.packetsDropped());
+            }
             if (result.ok()) {
                 log.info("{}: {}", output == null ? "stdout" : output, result.message());
                 return 0;

@@ -33,7 +33,9 @@ public final class ErasureDecoder {
      * {@code e} is the number of missing data packets. Does nothing when none is missing.
      *
      * @param data the block's {@code k} packet buffers, each at least {@code len} bytes: the
-     *     present ones hold received data, the others are overwritten
+     *     present ones hold received data, the others are overwritten; entries past the first
+     *     {@code k} (here and in {@code present}) are ignored, so a short block can use the arrays
+     *     of a whole one
      * @param present which entries of {@code data} hold received data
      * @param parity received parity packets; only the first {@code parityCount} are read
      * @param parityIndices the parity index of each entry of {@code parity}
@@ -42,7 +44,7 @@ public final class ErasureDecoder {
      */
     public void decode(byte[][] data, boolean[] present, byte[][] parity, int[] parityIndices, int parityCount,
             int len) {
-        if (data.length != k || present.length != k) {
+        if (data.length < k || present.length < k) {
             throw new IllegalArgumentException("expected " + k + " data packets and presence flags, got "
                     + data.length + " and " + present.length);
         }

@@ -47,10 +47,11 @@ public final class ReedSolomon {
      * Writes parity packet {@code parityIndex} of one block into {@code out[0, len)}.
      *
      * @param data the block's {@code k} data packets, each at least {@code len} bytes (the caller
-     *     zero-pads a short last packet so every packet of the block has the same length)
+     *     zero-pads a short last packet so every packet of the block has the same length); entries past
+     *     the first {@code k} are ignored, so a short block can use the arrays of a whole one
      */
     public void encodeParity(byte[][] data, int len, int parityIndex, byte[] out) {
-        if (data.length != k) {
+        if (data.length < k) {
             throw new IllegalArgumentException("expected " + k + " data packets, got " + data.length);
         }
         checkParityIndex(parityIndex);

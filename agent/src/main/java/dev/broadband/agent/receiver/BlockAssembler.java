@@ -179,9 +179,7 @@ final class BlockAssembler implements BlockProgress {
             }
         }
         // The image's last block may be short: its code has as many data symbols as the block has packets.
-        boolean whole = n == scratch.length;
-        decoders.computeIfAbsent(n, m -> new ErasureDecoder(new ReedSolomon(m))).decode(
-                whole ? scratch : Arrays.copyOf(scratch, n), whole ? present : Arrays.copyOf(present, n),
+        decoders.computeIfAbsent(n, m -> new ErasureDecoder(new ReedSolomon(m))).decode(scratch, present,
                 held.payloads, held.indices, held.count, payload);
         for (int i = 0; i < n; i++) {
             if (!present[i]) {

@@ -102,7 +102,7 @@ public final class Client {
             String problem = judge(written);
             return conclude(problem == null, problem == null ? "verified sha256 " + written.hex() : problem);
         } catch (SessionFailure failure) {
-            return session == null ? new ClientResult(false, failure.getMessage(), 0, 0, false)
+            return session == null ? new ClientResult(false, failure.getMessage(), 0, 0, false, packetsDropped)
                     : conclude(false, failure.getMessage());
         } finally {
             progress.finished();
@@ -416,7 +416,7 @@ public final class Client {
         }
         long bytes = blocks == null ? 0 : blocks.bytesComplete();
         long requested = repairs == null ? 0 : repairs.requested();
-        return new ClientResult(ok, message, bytes, requested, acknowledged);
+        return new ClientResult(ok, message, bytes, requested, acknowledged, packetsDropped);
     }
 
     private void send(ControlMessage message) throws IOException {

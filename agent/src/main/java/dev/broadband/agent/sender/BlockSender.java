@@ -70,11 +70,10 @@ final class BlockSender {
             ReedSolomon code = codes.computeIfAbsent(n, ReedSolomon::new);
             loadSymbols(blockIndex);
             // The image's last block may be short: its code has as many data symbols as the block has packets.
-            byte[][] data = n == symbols.length ? symbols : java.util.Arrays.copyOf(symbols, n);
             for (int j = 0; j < parityCount && !stop.getAsBoolean(); j++) {
                 // Past the code's last parity packet, start over: those who lost the first ones still gain.
                 int index = (parityFirst + j) % code.maxParity();
-                code.encodeParity(data, geometry.payloadSize(), index, parity);
+                code.encodeParity(symbols, geometry.payloadSize(), index, parity);
                 codec.startData(packet, session, blockIndex, geometry.blockPackets() + index, seq++);
                 packet.put(parity);
                 put();
