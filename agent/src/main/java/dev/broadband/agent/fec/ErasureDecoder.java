@@ -27,6 +27,11 @@ public final class ErasureDecoder {
         this.rowCoefficients = new byte[k];
     }
 
+    /** The number of data packets of the code: the block size this decoder rebuilds. */
+    public int dataCount() {
+        return k;
+    }
+
     /**
      * Writes every data packet {@code i} with {@code present[i] == false} into {@code data[i]},
      * from the present data packets and the first {@code e} of the given parity packets, where

@@ -1,6 +1,6 @@
 package dev.broadband.agent.receiver;
 
-import dev.broadband.agent.fec.ErasureDecoder;
+import dev.broadband.agent.fec.BlockCodes;
 import dev.broadband.agent.fec.ReedSolomon;
 import dev.broadband.agent.session.Geometry;
 import dev.broadband.agent.sink.Sink;
@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Gathers packets into blocks and hands each block to the sink when it is whole, at its offset, in whatever order
@@ -28,11 +26,12 @@ final class BlockAssembler implements BlockProgress {
     private final long[] received;
     private final BitSet complete = new BitSet();
     private final BitSet direct = new BitSet();
-    private final Map<Integer, ByteBuffer> partial = new HashMap<>();
-    private final Map<Integer, HeldParity> heldParity = new HashMap<>();
+    // Indexed by block, like received: a lookup per packet without boxing or hashing.
+    private final ByteBuffer[] partial;
+    private final HeldParity[] heldParity;
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
     private final ArrayDeque<byte[]> parityPool = new ArrayDeque<>();
-    private final Map<Integer, ErasureDecoder> decoders = new HashMap<>();
+    private final BlockCodes codes;
     private final byte[][] scratch;
     private final boolean[] present;
     private final int maxBuffers;
@@ -67,6 +66,9 @@ final class BlockAssembler implements BlockProgress {
         this.sink = sink;
         this.parity = parity;
         this.received = new long[geometry.blockCount()];
+        this.partial = new ByteBuffer[geometry.blockCount()];
+        this.heldParity = new HeldParity[geometry.blockCount()];
+        this.codes = new BlockCodes(geometry.blockPackets());
         this.maxBuffers = (int) Math.max(1, bufferBytes / Math.max(1, geometry.blockBytes()));
         this.scratch = parity ? new byte[geometry.blockPackets()][geometry.payloadSize()] : null;
         this.present = parity ? new boolean[geometry.blockPackets()] : null;
@@ -102,7 +104,7 @@ final class BlockAssembler implements BlockProgress {
         if (direct.get(block)) {
             sink.write(geometry.blockOffset(block) + offsetInBlock, packet.slice(from, length));
         } else {
-            ByteBuffer buffer = partial.get(block);
+            ByteBuffer buffer = partial[block];
             if (buffer == null) {
                 buffer = borrow();
                 if (buffer == null) {
@@ -112,7 +114,7 @@ final class BlockAssembler implements BlockProgress {
                     direct.set(block);
                     sink.write(geometry.blockOffset(block) + offsetInBlock, packet.slice(from, length));
                 } else {
-                    partial.put(block, buffer);
+                    partial[block] = buffer;
                 }
             }
             if (buffer != null) {
@@ -130,10 +132,10 @@ final class BlockAssembler implements BlockProgress {
             return;
         }
         int lacking = geometry.packetsIn(block) - Long.bitCount(received[block]);
-        HeldParity held = heldParity.get(block);
+        HeldParity held = heldParity[block];
         if (held == null) {
             held = new HeldParity(geometry.packetsIn(block));
-            heldParity.put(block, held);
+            heldParity[block] = held;
         }
         if (held.count >= lacking || held.has(index)) {
             duplicates++;
@@ -154,7 +156,7 @@ final class BlockAssembler implements BlockProgress {
             completeBlock(block);
             return;
         }
-        HeldParity held = heldParity.get(block);
+        HeldParity held = heldParity[block];
         if (held != null && Long.bitCount(received[block]) + held.count >= geometry.packetsIn(block)) {
             rebuild(block, held);
             completeBlock(block);
@@ -164,7 +166,7 @@ final class BlockAssembler implements BlockProgress {
     private void rebuild(int block, HeldParity held) throws IOException {
         int n = geometry.packetsIn(block);
         int payload = geometry.payloadSize();
-        ByteBuffer buffer = partial.get(block);
+        ByteBuffer buffer = partial[block];
         for (int i = 0; i < n; i++) {
             present[i] = (received[block] & (1L << i)) != 0;
             int length = geometry.packetLength(block, i);
@@ -178,9 +180,7 @@ final class BlockAssembler implements BlockProgress {
                 Arrays.fill(scratch[i], length, payload, (byte) 0);
             }
         }
-        // The image's last block may be short: its code has as many data symbols as the block has packets.
-        decoders.computeIfAbsent(n, m -> new ErasureDecoder(new ReedSolomon(m))).decode(scratch, present,
-                held.payloads, held.indices, held.count, payload);
+        codes.decoder(n).decode(scratch, present, held.payloads, held.indices, held.count, payload);
         for (int i = 0; i < n; i++) {
             if (!present[i]) {
                 int length = geometry.packetLength(block, i);
@@ -196,7 +196,8 @@ final class BlockAssembler implements BlockProgress {
 
     private void completeBlock(int block) throws IOException {
         releaseParity(block);
-        ByteBuffer buffer = partial.remove(block);
+        ByteBuffer buffer = partial[block];
+        partial[block] = null;
         if (buffer != null) {
             buffer.position(0).limit(geometry.blockLength(block));
             boolean taken = sink.write(geometry.blockOffset(block), buffer);
@@ -214,7 +215,8 @@ final class BlockAssembler implements BlockProgress {
     }
 
     private void releaseParity(int block) {
-        HeldParity held = heldParity.remove(block);
+        HeldParity held = heldParity[block];
+        heldParity[block] = null;
         if (held != null) {
             for (int i = 0; i < held.count; i++) {
                 parityPool.push(held.payloads[i]);
@@ -249,7 +251,7 @@ final class BlockAssembler implements BlockProgress {
         if (!parity || lacking == 0) {
             return lacking;
         }
-        HeldParity held = heldParity.get(block);
+        HeldParity held = heldParity[block];
         return BlockProgress.stillNeeded(lacking, held == null ? 0 : held.count);
     }
 

@@ -1,13 +1,12 @@
 package dev.broadband.agent.sender;
 
+import dev.broadband.agent.fec.BlockCodes;
 import dev.broadband.agent.fec.ReedSolomon;
 import dev.broadband.agent.session.Geometry;
 import dev.broadband.agent.transport.PacketPort;
 import dev.broadband.agent.wire.WireCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -28,7 +27,7 @@ final class BlockSender {
     private final ByteBuffer packet = ByteBuffer.allocateDirect(WireCodec.MAX_DATAGRAM + 64);
     private final byte[][] symbols;
     private final byte[] parity;
-    private final Map<Integer, ReedSolomon> codes = new HashMap<>();
+    private final BlockCodes codes;
     private int cachedBlock = -1;
     private boolean symbolsLoaded;
     private int seq;
@@ -47,6 +46,7 @@ final class BlockSender {
         this.block = new byte[(int) geometry.blockBytes()];
         this.blockBuffer = ByteBuffer.wrap(block);
         this.symbols = new byte[geometry.blockPackets()][geometry.payloadSize()];
+        this.codes = new BlockCodes(geometry.blockPackets());
         this.parity = new byte[geometry.payloadSize()];
     }
 
@@ -67,9 +67,8 @@ final class BlockSender {
         }
         if (parityCount > 0) {
             int n = geometry.packetsIn(blockIndex);
-            ReedSolomon code = codes.computeIfAbsent(n, ReedSolomon::new);
+            ReedSolomon code = codes.code(n);
             loadSymbols(blockIndex);
-            // The image's last block may be short: its code has as many data symbols as the block has packets.
             for (int j = 0; j < parityCount && !stop.getAsBoolean(); j++) {
                 // Past the code's last parity packet, start over: those who lost the first ones still gain.
                 int index = (parityFirst + j) % code.maxParity();

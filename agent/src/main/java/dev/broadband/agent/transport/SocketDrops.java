@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.StringTokenizer;
 
 /**
  * Reads how many datagrams the kernel dropped on this process's socket bound to a UDP port because its receive
@@ -37,7 +38,7 @@ final class SocketDrops {
                 if (!line.contains(localPortHex)) {
                     continue;
                 }
-                String[] f = line.trim().split("\\s+");
+                String[] f = fields(line);
                 if (f.length >= 13 && f[1].endsWith(localPortHex) && inodes.contains(f[9])) {
                     return Long.parseLong(f[12]);
                 }
@@ -46,6 +47,16 @@ final class SocketDrops {
             // not Linux, or /proc hidden: the caller falls back to loss alone
         }
         return -1;
+    }
+
+    /** The line's whitespace-separated fields; no regular expression, as this runs with every heartbeat. */
+    private static String[] fields(String line) {
+        StringTokenizer tokens = new StringTokenizer(line);
+        String[] result = new String[tokens.countTokens()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = tokens.nextToken();
+        }
+        return result;
     }
 
     private static Set<String> ownSocketInodes() throws IOException {
