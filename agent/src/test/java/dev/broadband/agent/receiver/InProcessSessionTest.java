@@ -10,6 +10,7 @@ import dev.broadband.agent.sender.StartPolicy;
 import dev.broadband.agent.session.Sha256;
 import dev.broadband.agent.sink.FileSink;
 import dev.broadband.agent.sink.StreamSink;
+import dev.broadband.agent.transport.ForwardingPort;
 import dev.broadband.agent.transport.LossyPort;
 import dev.broadband.agent.transport.MemoryNetwork;
 import dev.broadband.agent.transport.PacketPort;
@@ -19,7 +20,6 @@ import dev.broadband.agent.wire.PacketAuthenticator;
 import dev.broadband.agent.wire.WireCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
@@ -188,13 +188,12 @@ class InProcessSessionTest {
     }
 
     /** A client's port on which the server's first acknowledgement of a result never arrives. */
-    private static final class FirstAcknowledgementLost implements PacketPort {
-        private final PacketPort inner;
+    private static final class FirstAcknowledgementLost extends ForwardingPort {
         private final WireCodec codec = new WireCodec(null);
         private boolean lost;
 
         FirstAcknowledgementLost(PacketPort inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -213,41 +212,6 @@ class InProcessSessionTest {
             } catch (MalformedPacketException e) {
                 return false;
             }
-        }
-
-        @Override
-        public void listenData(int port, InetAddress group) throws IOException {
-            inner.listenData(port, group);
-        }
-
-        @Override
-        public SocketAddress receiveData(ByteBuffer dst) throws IOException {
-            return inner.receiveData(dst);
-        }
-
-        @Override
-        public void sendData(ByteBuffer packet) throws IOException {
-            inner.sendData(packet);
-        }
-
-        @Override
-        public void sendControl(ByteBuffer packet, SocketAddress to) throws IOException {
-            inner.sendControl(packet, to);
-        }
-
-        @Override
-        public void await(long nanos) throws IOException {
-            inner.await(nanos);
-        }
-
-        @Override
-        public void wakeup() {
-            inner.wakeup();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 
