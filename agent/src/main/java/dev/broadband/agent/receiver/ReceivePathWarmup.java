@@ -67,7 +67,7 @@ final class ReceivePathWarmup {
                     receive(blocks);
                 }
             }
-            view.onStatus(new SenderStatus(SESSION, seq, 0, b + 1, false, List.of()));
+            view.onStatus(new SenderStatus(SESSION, seq, 0, b + 1, false, 1, List.of()));
             repairs.due(1 + seq, view, blocks, 400);
             repairs.due(2 + seq, view, blocks, 400);
             for (int j = 0; j < Long.bitCount(blocks.missing(b)); j++) {

@@ -34,7 +34,7 @@ class RepairRequesterTest {
     }
 
     private static SenderStatus status(int seq, int pass, int frontier, boolean idle, BlockNeed... queued) {
-        return new SenderStatus(1, seq, pass, frontier, idle, List.of(queued));
+        return new SenderStatus(1, seq, pass, frontier, idle, 1, List.of(queued));
     }
 
     @Test

@@ -181,7 +181,7 @@ public final class ProtocolSimulator {
             }
             if (now >= nextStatus) {
                 SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), carousel.idle(),
-                        carousel.queuedRepairs(NEEDS_PER_PACKET));
+                        receivers.size() - done, carousel.queuedRepairs(NEEDS_PER_PACKET));
                 inFlight.add(new Feedback(now + s.rttNanos() / 2, null, status));
                 nextStatus = now + (carousel.idle() ? IDLE_STATUS : STATUS);
             }
