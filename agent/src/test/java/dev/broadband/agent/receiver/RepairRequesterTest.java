@@ -24,7 +24,8 @@ class RepairRequesterTest {
     };
     private final BlockAssembler blocks = new BlockAssembler(geometry, discard, 1 << 20, false);
     private final CarouselView view = new CarouselView(10, 5, false);
-    private final RepairRequester requester = new RepairRequester(10, 20 * MS, 150 * MS, new SplittableRandom(1));
+    private final RepairRequester requester = new RepairRequester(10, 4, new RepairTiming(10 * MS, 20 * MS, 150 * MS),
+            new SplittableRandom(1));
 
     private void receive(int block, int... packets) throws Exception {
         ByteBuffer packet = ByteBuffer.allocate(100);
@@ -35,6 +36,33 @@ class RepairRequesterTest {
 
     private static SenderStatus status(int seq, int pass, int frontier, boolean idle, BlockNeed... queued) {
         return new SenderStatus(1, seq, pass, frontier, idle, 1, List.of(queued));
+    }
+
+    /** Parity blocks of 4 symbols, lacking as many symbols as bits in {@code lacking}; 0 is complete. */
+    private record Lacking(long... lacking) implements BlockProgress {
+        public int nextIncomplete(int from) {
+            int b = from;
+            while (b < lacking.length && lacking[b] == 0) {
+                b++;
+            }
+            return b;
+        }
+
+        public long missing(int block) {
+            return lacking[block];
+        }
+    }
+
+    /** A parity view in a group of {@code receivers} that has seen all 10 blocks offered. */
+    private static CarouselView parityView(int receivers, BlockNeed... queued) {
+        CarouselView parity = new CarouselView(10, 5, true);
+        parity.onStatus(new SenderStatus(1, 5, 0, 0, false, receivers, List.of()));
+        parity.onStatus(new SenderStatus(1, 6, 0, 10, false, receivers, List.of(queued)));
+        return parity;
+    }
+
+    private static List<Integer> blocks(List<BlockNeed> needs) {
+        return needs.stream().map(BlockNeed::block).toList();
     }
 
     @Test
@@ -66,6 +94,50 @@ class RepairRequesterTest {
         view.onStatus(status(7, 0, 1, false, new BlockNeed(0, 0b0100)));
         assertThat(requester.due(250 * MS, view, blocks, 100)).as("only part of it is queued")
                 .containsExactly(new BlockNeed(0, 0b1100));
+    }
+
+    @Test
+    void withParityHoldsBackWhenTheSenderQueuedAsManyParityPacketsAsItLacks() {
+        Lacking lacking = new Lacking(0b0011, 0b1111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView parity = parityView(1, new BlockNeed(0, 0b0111), new BlockNeed(1, 0b0111));
+        requester.due(0, parity, lacking, 100);
+        assertThat(requester.due(50 * MS, parity, lacking, 100)).as("3 queued cover 2 lacking, not 4")
+                .containsExactly(new BlockNeed(1, 0b1111));
+        assertThat(requester.suppressed()).isEqualTo(1);
+    }
+
+    @Test
+    void inALargeGroupTheReceiverLackingMoreAsksFirstAndItsRepairSparesTheOthers() {
+        // Lacking 4 of 40 symbols: among 1000 receivers some probably lack 3 of a block, so lacking 1 waits.
+        Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(1000);
+        long window = RepairTiming.DEFAULT.windowNanos(1000);
+        assertThat(window).isEqualTo(60 * MS);
+        requester.due(0, group, lacking, 100);
+        assertThat(blocks(requester.due(window, group, lacking, 100))).as("the bigger deficit within a window")
+                .containsExactly(1);
+        lacking.lacking()[0] = 0;
+        assertThat(requester.due(3 * window, group, lacking, 100)).as("the parity for block 1 repaired block 0 too")
+                .isEmpty();
+    }
+
+    @Test
+    void inALargeGroupASmallerDeficitLeftUnrepairedIsAskedForAWindowLater() {
+        Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(1000);
+        long window = RepairTiming.DEFAULT.windowNanos(1000);
+        requester.due(0, group, lacking, 100);
+        assertThat(blocks(requester.due(window, group, lacking, 100))).containsExactly(1);
+        assertThat(blocks(requester.due(2 * window, group, lacking, 100))).containsExactly(0);
+    }
+
+    @Test
+    void aSmallGroupAsksForEveryLossWithinOneBackoff() {
+        Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(10);
+        assertThat(RepairTiming.DEFAULT.windowNanos(10)).isEqualTo(RepairTiming.DEFAULT.backoffNanos());
+        requester.due(0, group, lacking, 100);
+        assertThat(blocks(requester.due(20 * MS, group, lacking, 100))).containsExactly(0, 1);
     }
 
     @Test
