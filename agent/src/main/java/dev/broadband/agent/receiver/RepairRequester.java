@@ -1,7 +1,9 @@
 package dev.broadband.agent.receiver;
 
 import dev.broadband.agent.wire.BlockNeed;
+import dev.broadband.agent.wire.WireCodec;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -10,10 +12,14 @@ import java.util.random.RandomGenerator;
  * first request waits a backoff so that, among many receivers, the repair asked for by another (or the sender's
  * status announcing it) usually arrives first and the others keep quiet (suppression). Receivers lacking more ask
  * earlier, and the backoff widens with the group the sender counts, so that the NACKs for a block stay few however
- * many receive it. A request that was not answered is repeated.
+ * many receive it; a receiver that sends a NACK anyway fills it with the blocks still in their backoff. A request
+ * that was not answered is repeated.
  */
 public final class RepairRequester {
+    private static final int PER_PACKET = WireCodec.MAX_NEEDS_PER_PACKET;
     private final long[] askAt;
+    /** Blocks asked for (or found covered) at least once: only those still in their first backoff ride along. */
+    private final BitSet asked = new BitSet();
     private final int blockPackets;
     private final RepairTiming timing;
     private final RandomGenerator random;
@@ -47,6 +53,19 @@ public final class RepairRequester {
                 consider(b, now, view, blocks, needs);
             }
         });
+        if (!needs.isEmpty()) {
+            // A NACK goes out anyway: blocks still in their first backoff fill it for free, and the sooner the sender
+            // hears of them, the sooner the repair that spares this receiver's next NACK and others' too.
+            int room = Math.min(max, -Math.floorDiv(-needs.size(), PER_PACKET) * PER_PACKET);
+            view.forEachSweptRange((from, to) -> {
+                for (int b = blocks.nextIncomplete(from); b < to && needs.size() < room;
+                        b = blocks.nextIncomplete(b + 1)) {
+                    if (!asked.get(b) && askAt[b] > now) {
+                        ask(b, now, view, blocks, needs);
+                    }
+                }
+            });
+        }
         return needs;
     }
 
@@ -55,11 +74,13 @@ public final class RepairRequester {
             int deficit = Long.bitCount(blocks.missing(block));
             lostSeen += deficit;
             askAt[block] = now + 1 + backoff(deficit, view);
-            return;
+        } else if (now >= askAt[block]) {
+            ask(block, now, view, blocks, needs);
         }
-        if (now < askAt[block]) {
-            return;
-        }
+    }
+
+    private void ask(int block, long now, CarouselView view, BlockProgress blocks, List<BlockNeed> needs) {
+        asked.set(block);
         long missing = blocks.missing(block);
         askAt[block] = now + timing.repeatNanos();
         if (missing == 0) {
@@ -75,11 +96,11 @@ public final class RepairRequester {
 
     /**
      * With parity the sender answers a block with as many parity packets as the largest deficit asked for, and that
-     * repairs everyone lacking fewer. So a receiver lacking {@code deficit} symbols waits one window for every
-     * deficit above its own that some receiver of the group probably has (reckoned from this receiver's own loss so
-     * far), then draws from a truncated exponential over a window (NORM's backoff, after Nonnenmacher and Biersack,
-     * with lambda = ln(receivers lacking as much) + 1): of those lacking the most, few ask early, the others mostly
-     * hear the repair first.
+     * repairs everyone lacking fewer. So a receiver lacking {@code deficit} symbols defers for every deficit above
+     * its own that some receiver of the group probably has (reckoned from this receiver's own loss so far), then
+     * draws from a truncated exponential over a window (NORM's backoff, after Nonnenmacher and Biersack, with
+     * lambda = ln(receivers lacking as much) + 1): of those lacking the most, few ask early, the others mostly hear
+     * the repair first.
      */
     private long backoff(int deficit, CarouselView view) {
         int n = view.receivers();
@@ -106,6 +127,6 @@ public final class RepairRequester {
         }
         double lambda = Math.log(rivals) + 1;
         double x = Math.log1p(random.nextDouble() * Math.expm1(lambda)) / lambda;
-        return (long) ((Math.max(0, top - deficit) + x) * window);
+        return Math.max(0, top - deficit) * timing.deferNanos(n) + (long) (x * window);
     }
 }

@@ -1,8 +1,8 @@
 package dev.broadband.agent.receiver;
 
 /**
- * When a receiver asks for repairs: it looks every {@code tick}, asks for a block first after a random backoff
- * within windows of {@code backoff} or more (so that the sender's repair, asked for by another receiver, can arrive
+ * When a receiver asks for repairs: it looks every {@code tick}, asks for a block first after a backoff within a
+ * window of {@code backoff} or more (so that the sender's repair, asked for by another receiver, can arrive
  * first and spare the NACK), and again every {@code repeat} while the block stays incomplete. Shared by the client
  * and the protocol simulator, so that what is simulated is what runs.
  */
@@ -17,6 +17,15 @@ public record RepairTiming(long tickNanos, long backoffNanos, long repeatNanos) 
      * all at once; a small group keeps its short repair latency.
      */
     public long windowNanos(int receivers) {
-        return (long) (backoffNanos * Math.max(1, Math.log10(receivers)));
+        return backoffNanos + deferNanos(receivers);
+    }
+
+    /**
+     * How long a receiver defers, per level of deficit, to receivers that probably lack more of the block: the
+     * widening of the window. None up to 10 receivers, where a few more NACKs cost nothing and repair latency is what
+     * counts.
+     */
+    public long deferNanos(int receivers) {
+        return (long) (backoffNanos * Math.max(0, Math.log10(receivers) - 1));
     }
 }

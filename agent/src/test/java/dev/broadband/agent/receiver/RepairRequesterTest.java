@@ -10,6 +10,7 @@ import dev.broadband.agent.wire.ControlMessage.SenderStatus;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class RepairRequesterTest {
@@ -106,29 +107,33 @@ class RepairRequesterTest {
         assertThat(requester.suppressed()).isEqualTo(1);
     }
 
-    @Test
-    void inALargeGroupTheReceiverLackingMoreAsksFirstAndItsRepairSparesTheOthers() {
-        // Lacking 4 of 40 symbols: among 1000 receivers some probably lack 3 of a block, so lacking 1 waits.
-        Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
-        CarouselView group = parityView(1000);
-        long window = RepairTiming.DEFAULT.windowNanos(1000);
-        assertThat(window).isEqualTo(60 * MS);
-        requester.due(0, group, lacking, 100);
-        assertThat(blocks(requester.due(window, group, lacking, 100))).as("the bigger deficit within a window")
-                .containsExactly(1);
-        lacking.lacking()[0] = 0;
-        assertThat(requester.due(3 * window, group, lacking, 100)).as("the parity for block 1 repaired block 0 too")
-                .isEmpty();
+    /** A requester whose random draws all come out {@code earliest} or latest in their window. */
+    private static RepairRequester drawing(boolean earliest) {
+        return new RepairRequester(10, 4, RepairTiming.DEFAULT, (RandomGenerator) () -> earliest ? 0L : -1L);
     }
 
     @Test
-    void inALargeGroupASmallerDeficitLeftUnrepairedIsAskedForAWindowLater() {
+    void inALargeGroupASmallDeficitDefersToReceiversProbablyLackingMore() {
+        // Lacking 1 of 40 symbols: among 1000 receivers some probably lack 2 of this block, and their repair will do.
+        Lacking lacking = new Lacking(0b0001, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(1000);
+        long defer = RepairTiming.DEFAULT.deferNanos(1000);
+        assertThat(defer).isEqualTo(40 * MS);
+        RepairRequester early = drawing(true);
+        early.due(0, group, lacking, 100);
+        assertThat(early.due(defer, group, lacking, 100)).isEmpty();
+        assertThat(blocks(early.due(defer + 1, group, lacking, 100))).containsExactly(0);
+    }
+
+    @Test
+    void aNackGoingOutAnywayCarriesTheBlocksStillInTheirBackoffOnce() {
         Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
         CarouselView group = parityView(1000);
-        long window = RepairTiming.DEFAULT.windowNanos(1000);
-        requester.due(0, group, lacking, 100);
-        assertThat(blocks(requester.due(window, group, lacking, 100))).containsExactly(1);
-        assertThat(blocks(requester.due(2 * window, group, lacking, 100))).containsExactly(0);
+        RepairRequester early = drawing(true);
+        early.due(0, group, lacking, 100);
+        assertThat(blocks(early.due(MS, group, lacking, 100))).as("lacking 3 is due at once, lacking 1 rides along")
+                .containsExactly(1, 0);
+        assertThat(early.due(100 * MS, group, lacking, 100)).as("then both wait to be repeated").isEmpty();
     }
 
     @Test
@@ -136,6 +141,7 @@ class RepairRequesterTest {
         Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
         CarouselView group = parityView(10);
         assertThat(RepairTiming.DEFAULT.windowNanos(10)).isEqualTo(RepairTiming.DEFAULT.backoffNanos());
+        assertThat(RepairTiming.DEFAULT.deferNanos(10)).isZero();
         requester.due(0, group, lacking, 100);
         assertThat(blocks(requester.due(20 * MS, group, lacking, 100))).containsExactly(0, 1);
     }
