@@ -71,18 +71,6 @@ public final class CarouselView {
         }
     }
 
-    /** How many blocks were offered since this receiver joined. */
-    int sweptBlocks() {
-        if (everythingSwept) {
-            return blockCount;
-        } else if (!started) {
-            return 0;
-        } else if (pass == startPass) {
-            return frontier - startFrontier;
-        }
-        return blockCount - startFrontier + Math.min(frontier, startFrontier);
-    }
-
     /** Receivers still asking for repairs, this one included, as the sender last counted them. */
     int receivers() {
         return receivers;

@@ -180,7 +180,7 @@ public final class Client {
         }
         view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
         blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
-        repairs = new RepairRequester(g.blockCount(), g.blockPackets(), REPAIR, random.split());
+        repairs = new RepairRequester(g.blockCount(), REPAIR, random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
         pacing = new ReceivePacing(port.dataBufferBytes());
         lastHeard = System.nanoTime();

@@ -57,8 +57,8 @@ final class ReceivePathWarmup {
         }
         BlockAssembler blocks = new BlockAssembler(geometry, new HashingSink(), 1 << 24, true);
         CarouselView view = new CarouselView(geometry.blockCount(), 0, true);
-        RepairRequester repairs = new RepairRequester(geometry.blockCount(), geometry.blockPackets(),
-                new RepairTiming(0, 0, 0), new SplittableRandom(round));
+        RepairRequester repairs = new RepairRequester(geometry.blockCount(), new RepairTiming(0, 0, 0),
+                new SplittableRandom(round));
         for (int b = 0; b < geometry.blockCount(); b++) {
             int n = geometry.packetsIn(b);
             for (int i = 0; i < n; i++) {

@@ -9,28 +9,24 @@ import java.util.random.RandomGenerator;
 
 /**
  * Decides which lost packets to ask for, and when. A block becomes due once the carousel has offered it; the
- * first request waits a backoff so that, among many receivers, the repair asked for by another (or the sender's
- * status announcing it) usually arrives first and the others keep quiet (suppression). Receivers lacking more ask
- * earlier, and the backoff widens with the group the sender counts, so that the NACKs for a block stay few however
- * many receive it; a receiver that sends a NACK anyway fills it with the blocks still in their backoff. A request
- * that was not answered is repeated.
+ * first request waits a random backoff so that, among many receivers, the repair asked for by another (or the
+ * sender's status announcing it) usually arrives first and the others keep quiet (suppression). The backoff is
+ * sized to the group the sender counts, so that the NACKs for a block stay few however many receive it; a receiver
+ * that sends a NACK anyway fills it with the blocks still in their backoff. A request that was not answered is
+ * repeated.
  */
 public final class RepairRequester {
     private static final int PER_PACKET = WireCodec.MAX_NEEDS_PER_PACKET;
     private final long[] askAt;
     /** Blocks asked for (or found covered) at least once: only those still in their first backoff ride along. */
     private final BitSet asked = new BitSet();
-    private final int blockPackets;
     private final RepairTiming timing;
     private final RandomGenerator random;
-    /** Symbols lacking in blocks when they first became due: this receiver's loss, to guess the others'. */
-    private long lostSeen;
     private long suppressed;
     private long requested;
 
-    public RepairRequester(int blockCount, int blockPackets, RepairTiming timing, RandomGenerator random) {
+    public RepairRequester(int blockCount, RepairTiming timing, RandomGenerator random) {
         this.askAt = new long[blockCount];
-        this.blockPackets = blockPackets;
         this.timing = timing;
         this.random = random;
     }
@@ -71,9 +67,7 @@ public final class RepairRequester {
 
     private void consider(int block, long now, CarouselView view, BlockProgress blocks, List<BlockNeed> needs) {
         if (askAt[block] == 0) {
-            int deficit = Long.bitCount(blocks.missing(block));
-            lostSeen += deficit;
-            askAt[block] = now + 1 + backoff(deficit, view);
+            askAt[block] = now + 1 + backoff(view);
         } else if (now >= askAt[block]) {
             ask(block, now, view, blocks, needs);
         }
@@ -95,38 +89,17 @@ public final class RepairRequester {
     }
 
     /**
-     * With parity the sender answers a block with as many parity packets as the largest deficit asked for, and that
-     * repairs everyone lacking fewer. So a receiver lacking {@code deficit} symbols defers for every deficit above
-     * its own that some receiver of the group probably has (reckoned from this receiver's own loss so far), then
-     * draws from a truncated exponential over a window (NORM's backoff, after Nonnenmacher and Biersack, with
-     * lambda = ln(receivers lacking as much) + 1): of those lacking the most, few ask early, the others mostly hear
-     * the repair first.
+     * NORM's backoff (after Nonnenmacher and Biersack): a truncated exponential over the group's window with lambda =
+     * ln(receivers) + 1, so that however many lost something in the block, only a few ask in the first tick
+     * and the others mostly receive its repair before their turn.
      */
-    private long backoff(int deficit, CarouselView view) {
+    private long backoff(CarouselView view) {
         int n = view.receivers();
         long window = timing.windowNanos(n);
-        if (window == 0 || deficit == 0) {
+        if (window == 0) {
             return 0;
         }
-        double p = Math.min(0.5, lostSeen / ((double) Math.max(1, view.sweptBlocks()) * blockPackets));
-        double exactly = Math.pow(1 - p, blockPackets);
-        double atLeast = n;
-        double rivals = 1;
-        int top = 0;
-        for (int d = 1; d <= blockPackets; d++) {
-            atLeast -= n * exactly;
-            exactly *= (double) (blockPackets - d + 1) / d * p / (1 - p);
-            if (d == deficit) {
-                rivals = Math.max(1, atLeast);
-            }
-            if (atLeast >= 1) {
-                top = d;
-            } else if (d >= deficit) {
-                break;
-            }
-        }
-        double lambda = Math.log(rivals) + 1;
-        double x = Math.log1p(random.nextDouble() * Math.expm1(lambda)) / lambda;
-        return Math.max(0, top - deficit) * timing.deferNanos(n) + (long) (x * window);
+        double lambda = Math.log(n) + 1;
+        return (long) (window * Math.log1p(random.nextDouble() * Math.expm1(lambda)) / lambda);
     }
 }

@@ -13,19 +13,10 @@ public record RepairTiming(long tickNanos, long backoffNanos, long repeatNanos) 
 
     /**
      * The backoff window among this many receivers: {@code backoff} up to 10, one more {@code backoff} for every
-     * tenfold beyond. Spreading the same few early NACKs over more ticks is what keeps a large group from answering
-     * all at once; a small group keeps its short repair latency.
+     * tenfold beyond. More receivers need more ticks to spread their first requests over, so that few fall in the
+     * first; a small group keeps its short repair latency.
      */
     public long windowNanos(int receivers) {
-        return backoffNanos + deferNanos(receivers);
-    }
-
-    /**
-     * How long a receiver defers, per level of deficit, to receivers that probably lack more of the block: the
-     * widening of the window. None up to 10 receivers, where a few more NACKs cost nothing and repair latency is what
-     * counts.
-     */
-    public long deferNanos(int receivers) {
-        return (long) (backoffNanos * Math.max(0, Math.log10(receivers) - 1));
+        return (long) (backoffNanos * Math.max(1, Math.log10(receivers)));
     }
 }

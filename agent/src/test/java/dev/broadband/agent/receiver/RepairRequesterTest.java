@@ -25,7 +25,7 @@ class RepairRequesterTest {
     };
     private final BlockAssembler blocks = new BlockAssembler(geometry, discard, 1 << 20, false);
     private final CarouselView view = new CarouselView(10, 5, false);
-    private final RepairRequester requester = new RepairRequester(10, 4, new RepairTiming(10 * MS, 20 * MS, 150 * MS),
+    private final RepairRequester requester = new RepairRequester(10, new RepairTiming(10 * MS, 20 * MS, 150 * MS),
             new SplittableRandom(1));
 
     private void receive(int block, int... packets) throws Exception {
@@ -107,32 +107,37 @@ class RepairRequesterTest {
         assertThat(requester.suppressed()).isEqualTo(1);
     }
 
-    /** A requester whose random draws all come out {@code earliest} or latest in their window. */
-    private static RepairRequester drawing(boolean earliest) {
-        return new RepairRequester(10, 4, RepairTiming.DEFAULT, (RandomGenerator) () -> earliest ? 0L : -1L);
-    }
-
     @Test
-    void inALargeGroupASmallDeficitDefersToReceiversProbablyLackingMore() {
-        // Lacking 1 of 40 symbols: among 1000 receivers some probably lack 2 of this block, and their repair will do.
+    void inALargeGroupAboutOneReceiverAsksInTheFirstTickAndAllWithinTheWindow() {
         Lacking lacking = new Lacking(0b0001, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         CarouselView group = parityView(1000);
-        long defer = RepairTiming.DEFAULT.deferNanos(1000);
-        assertThat(defer).isEqualTo(40 * MS);
-        RepairRequester early = drawing(true);
-        early.due(0, group, lacking, 100);
-        assertThat(early.due(defer, group, lacking, 100)).isEmpty();
-        assertThat(blocks(early.due(defer + 1, group, lacking, 100))).containsExactly(0);
+        long window = RepairTiming.DEFAULT.windowNanos(1000);
+        assertThat(window).isEqualTo(60 * MS);
+        SplittableRandom seeds = new SplittableRandom(7);
+        int first = 0;
+        for (int receiver = 0; receiver < 1000; receiver++) {
+            RepairRequester each = new RepairRequester(10, RepairTiming.DEFAULT, seeds.split());
+            each.due(0, group, lacking, 100);
+            if (!each.due(RepairTiming.DEFAULT.tickNanos(), group, lacking, 100).isEmpty()) {
+                first++;
+            } else {
+                assertThat(each.due(window, group, lacking, 100)).hasSize(1);
+            }
+        }
+        assertThat(first).isBetween(0, 4);
     }
 
     @Test
     void aNackGoingOutAnywayCarriesTheBlocksStillInTheirBackoffOnce() {
         Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
         CarouselView group = parityView(1000);
-        RepairRequester early = drawing(true);
+        long[] draws = {0L, -1L};
+        int[] next = {0};
+        RepairRequester early = new RepairRequester(10, RepairTiming.DEFAULT,
+                (RandomGenerator) () -> draws[next[0]++ % 2]);
         early.due(0, group, lacking, 100);
-        assertThat(blocks(early.due(MS, group, lacking, 100))).as("lacking 3 is due at once, lacking 1 rides along")
-                .containsExactly(1, 0);
+        assertThat(blocks(early.due(MS, group, lacking, 100))).as("block 0 drew the earliest, block 1 rides along")
+                .containsExactly(0, 1);
         assertThat(early.due(100 * MS, group, lacking, 100)).as("then both wait to be repeated").isEmpty();
     }
 
@@ -141,7 +146,6 @@ class RepairRequesterTest {
         Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
         CarouselView group = parityView(10);
         assertThat(RepairTiming.DEFAULT.windowNanos(10)).isEqualTo(RepairTiming.DEFAULT.backoffNanos());
-        assertThat(RepairTiming.DEFAULT.deferNanos(10)).isZero();
         requester.due(0, group, lacking, 100);
         assertThat(blocks(requester.due(20 * MS, group, lacking, 100))).containsExactly(0, 1);
     }

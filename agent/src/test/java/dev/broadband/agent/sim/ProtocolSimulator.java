@@ -68,7 +68,7 @@ public final class ProtocolSimulator {
             this.data = new long[geometry.blockCount()];
             this.parityHeld = new short[geometry.blockCount()];
             this.view = new CarouselView(geometry.blockCount(), 1, parity);
-            this.requester = new RepairRequester(geometry.blockCount(), geometry.blockPackets(), REPAIR, random);
+            this.requester = new RepairRequester(geometry.blockCount(), REPAIR, random);
             this.loss = loss;
         }
 

@@ -44,7 +44,7 @@ class ProtocolSimulatorTest {
     }
 
     @Test
-    void feedbackGrowsSlowerThanTheGroupBecauseThoseLackingMostAskFirst() {
+    void feedbackGrowsSlowerThanTheGroup() {
         ProtocolSimulator sim = new ProtocolSimulator();
         double hundred = sim.run(scenario(100, 0.01, true, 3)).feedbackRatio();
         double thousand = sim.run(scenario(1000, 0.01, true, 3)).feedbackRatio();
