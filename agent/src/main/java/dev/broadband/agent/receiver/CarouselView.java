@@ -21,6 +21,7 @@ public final class CarouselView {
     private int startFrontier;
     private int pass;
     private int frontier;
+    private int receivers = 1;
     private Map<Integer, Long> queued = Map.of();
 
     /**
@@ -45,6 +46,7 @@ public final class CarouselView {
         }
         pass = status.pass();
         frontier = status.frontier();
+        receivers = Math.max(1, status.receivers());
         if (status.idle() || pass - startPass >= 2) {
             everythingSwept = true;
         }
@@ -67,6 +69,11 @@ public final class CarouselView {
             range.accept(startFrontier, blockCount);
             range.accept(0, Math.min(frontier, startFrontier));
         }
+    }
+
+    /** Receivers still asking for repairs, this one included, as the sender last counted them. */
+    int receivers() {
+        return receivers;
     }
 
     boolean repairQueued(int block, long missing) {

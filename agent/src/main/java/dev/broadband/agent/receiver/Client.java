@@ -178,7 +178,7 @@ public final class Client {
             throw new SessionFailure(hashProblem);
         }
         view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
-        repairs = new RepairRequester(g.blockCount(), REPAIR.backoffNanos(), REPAIR.repeatNanos(), random.split());
+        repairs = new RepairRequester(g.blockCount(), REPAIR, random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
         pacing = new ReceivePacing(port.dataBufferBytes());
         lastHeard = System.nanoTime();

@@ -57,7 +57,8 @@ final class ReceivePathWarmup {
         }
         BlockAssembler blocks = new BlockAssembler(geometry, new HashingSink(), 1 << 24, true);
         CarouselView view = new CarouselView(geometry.blockCount(), 0, true);
-        RepairRequester repairs = new RepairRequester(geometry.blockCount(), 0, 0, new SplittableRandom(round));
+        RepairRequester repairs = new RepairRequester(geometry.blockCount(), new RepairTiming(0, 0, 0),
+                new SplittableRandom(round));
         for (int b = 0; b < geometry.blockCount(); b++) {
             int n = geometry.packetsIn(b);
             for (int i = 0; i < n; i++) {
@@ -67,7 +68,7 @@ final class ReceivePathWarmup {
                     receive(blocks);
                 }
             }
-            view.onStatus(new SenderStatus(SESSION, seq, 0, b + 1, false, null, List.of()));
+            view.onStatus(new SenderStatus(SESSION, seq, 0, b + 1, false, 1, null, List.of()));
             repairs.due(1 + seq, view, blocks, 400);
             repairs.due(2 + seq, view, blocks, 400);
             for (int j = 0; j < Long.bitCount(blocks.missing(b)); j++) {

@@ -131,6 +131,12 @@ public final class ClientRegistry {
         return !clients.isEmpty() && clients.values().stream().allMatch(c -> c.state == ClientState.SUCCEEDED);
     }
 
+    /** Clients that may still ask for repairs: neither finished nor verifying what they already hold. */
+    public int receiving() {
+        return (int) clients.values().stream()
+                .filter(c -> c.state == ClientState.JOINED || c.state == ClientState.RECEIVING).count();
+    }
+
     public long count(ClientState state) {
         return clients.values().stream().filter(c -> c.state == state).count();
     }

@@ -283,8 +283,8 @@ public final class Server {
         }
         boolean idle = carousel.idle();
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
-        codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle, hash.result(),
-                queued), out);
+        codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle,
+                clients.receiving(), hash.result(), queued), out);
         blockSender.sendControl(out);
         statusPackets++;
         nextStatusAt = now + (idle ? ServerConfig.IDLE_STATUS_INTERVAL : ServerConfig.STATUS_INTERVAL).toNanos();

@@ -38,10 +38,11 @@ public sealed interface ControlMessage {
 
     /**
      * Server to everyone, on the data channel: how far the carousel is ({@code pass}, {@code frontier}), whether it
-     * has nothing left to send ({@code idle}), the image's SHA-256 once known (null before), and which repairs are
-     * already queued so that receivers need not ask.
+     * has nothing left to send ({@code idle}), how many clients are still receiving (the group whose feedback must
+     * not swamp it), the image's SHA-256 once known (null before), and which repairs are already queued so that
+     * receivers need not ask.
      */
-    record SenderStatus(long session, int seq, int pass, int frontier, boolean idle, Sha256 sha256,
+    record SenderStatus(long session, int seq, int pass, int frontier, boolean idle, int receivers, Sha256 sha256,
                         List<BlockNeed> queuedRepairs) implements ControlMessage {}
 
     /** Server to everyone: the session ended before it completed. */

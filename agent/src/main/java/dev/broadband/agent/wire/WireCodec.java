@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class WireCodec {
     public static final int MAGIC = 0x4242;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
     /** Largest UDP payload that fits a 1500-byte Ethernet frame without IP fragmentation. */
@@ -159,7 +159,8 @@ public final class WireCodec {
             out.putLong(m.clientId());
         } else if (message instanceof SenderStatus m) {
             putHeader(out, PacketType.SENDER_STATUS, m.session());
-            out.putInt(m.seq()).putInt(m.pass()).putInt(m.frontier()).put((byte) (m.idle() ? 1 : 0));
+            out.putInt(m.seq()).putInt(m.pass()).putInt(m.frontier()).put((byte) (m.idle() ? 1 : 0))
+                    .putInt(m.receivers());
             putOptionalSha(out, m.sha256());
             putNeeds(out, m.queuedRepairs());
         } else if (message instanceof Abort m) {
@@ -186,7 +187,7 @@ public final class WireCodec {
                 case DONE -> new Done(session, in.getLong(), in.get() != 0, getText(in));
                 case DONE_ACK -> new DoneAck(session, in.getLong());
                 case SENDER_STATUS -> new SenderStatus(session, in.getInt(), in.getInt(), in.getInt(), in.get() != 0,
-                        getOptionalSha(in), getNeeds(in));
+                        in.getInt(), getOptionalSha(in), getNeeds(in));
                 case ABORT -> new Abort(session, getText(in));
                 case DATA -> throw new MalformedPacketException("data packet where a control packet was expected");
             };

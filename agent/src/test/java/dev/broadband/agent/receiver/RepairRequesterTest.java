@@ -10,6 +10,7 @@ import dev.broadband.agent.wire.ControlMessage.SenderStatus;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class RepairRequesterTest {
@@ -24,7 +25,8 @@ class RepairRequesterTest {
     };
     private final BlockAssembler blocks = new BlockAssembler(geometry, discard, 1 << 20, false);
     private final CarouselView view = new CarouselView(10, 5, false);
-    private final RepairRequester requester = new RepairRequester(10, 20 * MS, 150 * MS, new SplittableRandom(1));
+    private final RepairRequester requester = new RepairRequester(10, new RepairTiming(10 * MS, 20 * MS, 150 * MS),
+            new SplittableRandom(1));
 
     private void receive(int block, int... packets) throws Exception {
         ByteBuffer packet = ByteBuffer.allocate(100);
@@ -34,7 +36,34 @@ class RepairRequesterTest {
     }
 
     private static SenderStatus status(int seq, int pass, int frontier, boolean idle, BlockNeed... queued) {
-        return new SenderStatus(1, seq, pass, frontier, idle, null, List.of(queued));
+        return new SenderStatus(1, seq, pass, frontier, idle, 1, null, List.of(queued));
+    }
+
+    /** Parity blocks of 4 symbols, lacking as many symbols as bits in {@code lacking}; 0 is complete. */
+    private record Lacking(long... lacking) implements BlockProgress {
+        public int nextIncomplete(int from) {
+            int b = from;
+            while (b < lacking.length && lacking[b] == 0) {
+                b++;
+            }
+            return b;
+        }
+
+        public long missing(int block) {
+            return lacking[block];
+        }
+    }
+
+    /** A parity view in a group of {@code receivers} that has seen all 10 blocks offered. */
+    private static CarouselView parityView(int receivers, BlockNeed... queued) {
+        CarouselView parity = new CarouselView(10, 5, true);
+        parity.onStatus(new SenderStatus(1, 5, 0, 0, false, receivers, null, List.of()));
+        parity.onStatus(new SenderStatus(1, 6, 0, 10, false, receivers, null, List.of(queued)));
+        return parity;
+    }
+
+    private static List<Integer> blocks(List<BlockNeed> needs) {
+        return needs.stream().map(BlockNeed::block).toList();
     }
 
     @Test
@@ -66,6 +95,59 @@ class RepairRequesterTest {
         view.onStatus(status(7, 0, 1, false, new BlockNeed(0, 0b0100)));
         assertThat(requester.due(250 * MS, view, blocks, 100)).as("only part of it is queued")
                 .containsExactly(new BlockNeed(0, 0b1100));
+    }
+
+    @Test
+    void withParityHoldsBackWhenTheSenderQueuedAsManyParityPacketsAsItLacks() {
+        Lacking lacking = new Lacking(0b0011, 0b1111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView parity = parityView(1, new BlockNeed(0, 0b0111), new BlockNeed(1, 0b0111));
+        requester.due(0, parity, lacking, 100);
+        assertThat(requester.due(50 * MS, parity, lacking, 100)).as("3 queued cover 2 lacking, not 4")
+                .containsExactly(new BlockNeed(1, 0b1111));
+        assertThat(requester.suppressed()).isEqualTo(1);
+    }
+
+    @Test
+    void inALargeGroupAboutOneReceiverAsksInTheFirstTickAndAllWithinTheWindow() {
+        Lacking lacking = new Lacking(0b0001, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(1000);
+        long window = RepairTiming.DEFAULT.windowNanos(1000);
+        assertThat(window).isEqualTo(60 * MS);
+        SplittableRandom seeds = new SplittableRandom(7);
+        int first = 0;
+        for (int receiver = 0; receiver < 1000; receiver++) {
+            RepairRequester each = new RepairRequester(10, RepairTiming.DEFAULT, seeds.split());
+            each.due(0, group, lacking, 100);
+            if (!each.due(RepairTiming.DEFAULT.tickNanos(), group, lacking, 100).isEmpty()) {
+                first++;
+            } else {
+                assertThat(each.due(window, group, lacking, 100)).hasSize(1);
+            }
+        }
+        assertThat(first).isBetween(0, 4);
+    }
+
+    @Test
+    void aNackGoingOutAnywayCarriesTheBlocksStillInTheirBackoffOnce() {
+        Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(1000);
+        long[] draws = {0L, -1L};
+        int[] next = {0};
+        RepairRequester early = new RepairRequester(10, RepairTiming.DEFAULT,
+                (RandomGenerator) () -> draws[next[0]++ % 2]);
+        early.due(0, group, lacking, 100);
+        assertThat(blocks(early.due(MS, group, lacking, 100))).as("block 0 drew the earliest, block 1 rides along")
+                .containsExactly(0, 1);
+        assertThat(early.due(100 * MS, group, lacking, 100)).as("then both wait to be repeated").isEmpty();
+    }
+
+    @Test
+    void aSmallGroupAsksForEveryLossWithinOneBackoff() {
+        Lacking lacking = new Lacking(0b0001, 0b0111, 0, 0, 0, 0, 0, 0, 0, 0);
+        CarouselView group = parityView(10);
+        assertThat(RepairTiming.DEFAULT.windowNanos(10)).isEqualTo(RepairTiming.DEFAULT.backoffNanos());
+        requester.due(0, group, lacking, 100);
+        assertThat(blocks(requester.due(20 * MS, group, lacking, 100))).containsExactly(0, 1);
     }
 
     @Test

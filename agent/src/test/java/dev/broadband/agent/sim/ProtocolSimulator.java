@@ -68,7 +68,7 @@ public final class ProtocolSimulator {
             this.data = new long[geometry.blockCount()];
             this.parityHeld = new short[geometry.blockCount()];
             this.view = new CarouselView(geometry.blockCount(), 1, parity);
-            this.requester = new RepairRequester(geometry.blockCount(), REPAIR.backoffNanos(), REPAIR.repeatNanos(), random);
+            this.requester = new RepairRequester(geometry.blockCount(), REPAIR, random);
             this.loss = loss;
         }
 
@@ -180,8 +180,8 @@ public final class ProtocolSimulator {
                 }
             }
             if (now >= nextStatus) {
-                SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), carousel.idle(), null,
-                        carousel.queuedRepairs(NEEDS_PER_PACKET));
+                SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), carousel.idle(),
+                        receivers.size() - done, null, carousel.queuedRepairs(NEEDS_PER_PACKET));
                 inFlight.add(new Feedback(now + s.rttNanos() / 2, null, status));
                 nextStatus = now + (carousel.idle() ? IDLE_STATUS : STATUS);
             }

@@ -42,4 +42,12 @@ class ProtocolSimulatorTest {
         ProtocolSimulator.Report r = new ProtocolSimulator().run(scenario(100, 0.01, true, 3));
         assertThat(r.feedbackRatio()).isLessThan(0.02);
     }
+
+    @Test
+    void feedbackGrowsSlowerThanTheGroup() {
+        ProtocolSimulator sim = new ProtocolSimulator();
+        double hundred = sim.run(scenario(100, 0.01, true, 3)).feedbackRatio();
+        double thousand = sim.run(scenario(1000, 0.01, true, 3)).feedbackRatio();
+        assertThat(thousand).as("10x the receivers").isLessThan(4 * hundred);
+    }
 }

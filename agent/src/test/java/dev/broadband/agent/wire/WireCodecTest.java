@@ -40,8 +40,8 @@ class WireCodecTest {
                 new Done(7, 42, true, "verified sha256 …"),
                 new Done(7, 42, false, ""),
                 new DoneAck(7, 42),
-                new SenderStatus(7, 5, 1, 700, true, SHA, needs),
-                new SenderStatus(7, -1, 0, 0, false, null, List.of()),
+                new SenderStatus(7, 5, 1, 700, true, 1000, SHA, needs),
+                new SenderStatus(7, -1, 0, 0, false, 0, null, List.of()),
                 new Abort(7, "the server was interrupted"));
     }
 
