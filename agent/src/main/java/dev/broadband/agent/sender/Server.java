@@ -69,6 +69,8 @@ public final class Server {
     private long statusPackets;
     private long packetsDropped;
     private long lastResultAt = System.nanoTime() - RESULT_LINGER;
+    private Batch sending;
+    private int sendingAt;
 
     public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard) {
@@ -79,12 +81,13 @@ public final class Server {
         this.statusBoard = statusBoard;
         this.sessionId = newSessionId();
         this.geometry = new Geometry(image.size(), codec.payloadFor(config.maxDatagram()), config.blockPackets());
-        this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity());
+        this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity(), ServerConfig.INTERLEAVE_BLOCKS);
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
         this.hash = new FirstPassHash(geometry.blockCount());
-        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash);
+        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash,
+                ServerConfig.INTERLEAVE_BLOCKS);
     }
 
     private static long newSessionId() {
@@ -166,12 +169,21 @@ public final class Server {
                 continue;
             }
             sendStatusIfDue(now);
-            int block = carousel.next();
-            if (block >= 0) {
-                int sent = blockSender.send(block, carousel.lastMask(), carousel.lastParityFirst(),
-                        carousel.lastParityCount(), () -> abortReason != null);
-                if (carousel.lastWasRepair()) {
+            if (sending == null) {
+                sending = carousel.next();
+                sendingAt = 0;
+            }
+            if (sending != null) {
+                // A block's worth of packets at a time, however many blocks the batch interleaves: NACKs are read
+                // and statuses sent as often as when blocks went out whole.
+                int to = Math.min(sending.packets(), sendingAt + geometry.blockPackets());
+                int sent = blockSender.send(sending, sendingAt, to, () -> abortReason != null);
+                sendingAt += sent;
+                if (sending.repair()) {
                     repairPackets += sent;
+                }
+                if (sendingAt == sending.packets()) {
+                    sending = null;
                 }
                 rate.tick(System.nanoTime());
             } else {
@@ -281,7 +293,8 @@ public final class Server {
         if (now < nextStatusAt) {
             return;
         }
-        boolean idle = carousel.idle();
+        // Not idle while a batch is still going out: receivers take idle to mean every block has been offered.
+        boolean idle = carousel.idle() && sending == null;
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
         codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle, hash.result(),
                 queued), out);
