@@ -20,6 +20,8 @@ public final class Batch {
     private final int[] parityFirst;
     private final int[] parityCount;
     private final long[] dealing;
+    /** Where the sender holds each block's bytes while the batch goes out. */
+    final int[] buffers;
     private int size;
     private boolean repair;
     private int packets;
@@ -33,6 +35,7 @@ public final class Batch {
         this.parityFirst = new int[maxBlocks];
         this.parityCount = new int[maxBlocks];
         this.dealing = new long[maxBlocks];
+        this.buffers = new int[maxBlocks];
     }
 
     void clear(boolean repair) {

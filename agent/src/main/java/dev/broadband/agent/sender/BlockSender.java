@@ -13,8 +13,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Frames a batch's data and parity packets from the image and puts them on the wire at the paced rate, in the
- * batch's interleaved order. The batch's blocks are read into memory once, when it starts, and stay there for
- * repairs that follow soon after.
+ * batch's interleaved order. The batch's blocks are read into memory once, when it starts, and held until its last
+ * packet went out; a repair may go out meanwhile. Buffers for twice a run's blocks keep the run before in memory
+ * too, whose repairs come while the next one goes out.
  */
 final class BlockSender {
     /** Ethernet, IP and UDP headers: what a datagram costs on the wire beyond its payload. */
@@ -36,15 +37,14 @@ final class BlockSender {
     private final byte[][][] symbols;
     private final boolean[] symbolsLoaded;
     private final int[] cached;
-    private final boolean[] inUse;
-    /** For each slot of the batch being sent, the buffer holding its block. */
-    private final int[] bufferOf;
+    /** How many batches going out use each buffer: those are not to be reused. */
+    private final int[] holds;
     private int evictNext;
     private int seq;
     long packetsSent;
     long bytesSent;
 
-    /** @param maxBlocks the most blocks a batch holds, as many as are kept in memory */
+    /** @param maxBlocks the most blocks a run holds */
     BlockSender(ImageSource image, Geometry geometry, WireCodec codec, PacketPort port, RateController rate,
                 long session, FirstPassHash hash, int maxBlocks) {
         this.image = image;
@@ -56,22 +56,22 @@ final class BlockSender {
         this.hash = hash;
         this.codes = new BlockCodes(geometry.blockPackets());
         this.parity = new byte[geometry.payloadSize()];
-        this.blocks = new byte[maxBlocks][(int) geometry.blockBytes()];
-        this.blockBuffers = new ByteBuffer[maxBlocks];
-        for (int i = 0; i < maxBlocks; i++) {
+        int buffers = 2 * maxBlocks;
+        this.blocks = new byte[buffers][(int) geometry.blockBytes()];
+        this.blockBuffers = new ByteBuffer[buffers];
+        for (int i = 0; i < buffers; i++) {
             blockBuffers[i] = ByteBuffer.wrap(blocks[i]);
         }
-        this.symbols = new byte[maxBlocks][][];
-        this.symbolsLoaded = new boolean[maxBlocks];
-        this.cached = new int[maxBlocks];
+        this.symbols = new byte[buffers][][];
+        this.symbolsLoaded = new boolean[buffers];
+        this.cached = new int[buffers];
         Arrays.fill(cached, -1);
-        this.inUse = new boolean[maxBlocks];
-        this.bufferOf = new int[maxBlocks];
+        this.holds = new int[buffers];
     }
 
     /**
      * Sends the packets of {@code batch} at positions {@code from} to {@code to} (exclusive); a batch is sent from
-     * position 0 on, and that first call reads its blocks.
+     * position 0 on, and that first call reads its blocks. At most one run and one repair may be going out at once.
      * @return the number sent; fewer when {@code stop} turned true midway
      */
     int send(Batch batch, int from, int to, BooleanSupplier stop) throws IOException {
@@ -84,7 +84,7 @@ final class BlockSender {
         for (; p < to && !stop.getAsBoolean(); p++) {
             int slot = batch.slotAt(p);
             int block = batch.block(slot);
-            int buffer = bufferOf[slot];
+            int buffer = batch.buffers[slot];
             int symbol = batch.symbolAt(p);
             if (symbol < k) {
                 codec.startData(packet, session, block, symbol, seq++);
@@ -100,39 +100,44 @@ final class BlockSender {
             }
             put();
         }
+        if (p == batch.packets()) {
+            for (int slot = 0; slot < batch.size(); slot++) {
+                holds[batch.buffers[slot]]--;
+            }
+        }
         return p - from;
     }
 
-    /** Puts every block of the batch in a buffer: those already in one stay, the others take buffers it leaves. */
+    /** Puts every block of the batch in a buffer: those already in one stay, the others take buffers nobody holds. */
     private void load(Batch batch) throws IOException {
-        Arrays.fill(inUse, false);
         for (int s = 0; s < batch.size(); s++) {
-            bufferOf[s] = -1;
-            for (int i = 0; i < cached.length; i++) {
-                if (cached[i] == batch.block(s)) {
-                    bufferOf[s] = i;
-                    inUse[i] = true;
+            int block = batch.block(s);
+            int buffer = find(block);
+            if (buffer < 0) {
+                buffer = evictNext;
+                while (holds[buffer] > 0) {
+                    buffer = (buffer + 1) % cached.length;
                 }
+                evictNext = (buffer + 1) % cached.length;
+                image.read(geometry.blockOffset(block), geometry.blockLength(block), blockBuffers[buffer]);
+                cached[buffer] = block;
+                symbolsLoaded[buffer] = false;
             }
-        }
-        for (int s = 0; s < batch.size(); s++) {
-            if (bufferOf[s] < 0) {
-                int i = evictNext;
-                while (inUse[i]) {
-                    i = (i + 1) % cached.length;
-                }
-                evictNext = (i + 1) % cached.length;
-                int block = batch.block(s);
-                image.read(geometry.blockOffset(block), geometry.blockLength(block), blockBuffers[i]);
-                cached[i] = block;
-                symbolsLoaded[i] = false;
-                inUse[i] = true;
-                bufferOf[s] = i;
-            }
+            holds[buffer]++;
+            batch.buffers[s] = buffer;
             // In block order, and also for a block already in memory: one sent ahead of its turn (asked for before
             // the carousel got there) was read when the hash could not take it yet.
-            hash.offer(batch.block(s), blockBuffers[bufferOf[s]]);
+            hash.offer(block, blockBuffers[buffer]);
         }
+    }
+
+    private int find(int block) {
+        for (int i = 0; i < cached.length; i++) {
+            if (cached[i] == block) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The block as equal-length symbols, the image's short last packet padded with zeros, as the code wants. */

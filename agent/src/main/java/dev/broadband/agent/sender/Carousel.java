@@ -18,7 +18,8 @@ import java.util.List;
  * all who asked.
  *
  * <p>The carousel hands out blocks in a {@link Batch}: a repair alone, the blocks of a pass a run of up to
- * {@code interleave} at a time, their packets interleaved so that a burst of losses is spread over them.
+ * {@code interleave} at a time, their packets interleaved so that a burst of losses is spread over them;
+ * {@link SendSchedule} decides which goes out when.
  *
  * <p>Receivers learn how far the carousel has come from {@link #pass()} and {@link #frontier()}: a block behind the
  * frontier was offered to them, so what they lack there is lost, not late. Not thread-safe: the sender loop owns it.
@@ -31,7 +32,8 @@ public final class Carousel {
     private final int[] parityWanted;
     private final int[] parityNext;
     private final BitSet urgent = new BitSet();
-    private final Batch batch;
+    private final Batch run;
+    private final Batch repair;
     private int blocksPending;
     private int scanFrom;
     private int frontier;
@@ -44,7 +46,8 @@ public final class Carousel {
      */
     public Carousel(Geometry geometry, boolean parity, double proactiveParity, int interleave) {
         this.geometry = geometry;
-        this.batch = new Batch(geometry.blockPackets(), interleave);
+        this.run = new Batch(geometry.blockPackets(), interleave);
+        this.repair = new Batch(geometry.blockPackets(), 1);
         this.parity = parity;
         this.proactiveParity = parity ? proactiveParity : 0;
         this.need = new long[geometry.blockCount()];
@@ -100,20 +103,27 @@ public final class Carousel {
     }
 
     /**
-     * Takes what to send next and clears what it needed: the lowest block NACKed, else the next blocks of the pass.
-     * The frontier moves to the first of those blocks, so a status sent while they go out does not count them as
-     * offered yet.
-     * @return the batch, valid until the next call, or null when nobody needs anything
+     * Takes the lowest block NACKed and clears what it needed.
+     * @return the repair, valid until the next call, or null when none is queued
      */
-    public Batch next() {
+    public Batch nextRepair() {
         for (int b = urgent.nextSetBit(0); b >= 0; b = urgent.nextSetBit(0)) {
             urgent.clear(b);
             if (pending(b)) {
-                batch.clear(true);
-                take(b);
-                return batch.deal();
+                repair.clear(true);
+                take(repair, b);
+                return repair.deal();
             }
         }
+        return null;
+    }
+
+    /**
+     * Takes the next blocks of the pass that somebody needs and clears what they needed. The frontier moves to the
+     * first of them, so a status sent while they go out does not count them as offered yet.
+     * @return the run, valid until the next call, or null when nobody needs anything
+     */
+    public Batch nextRun() {
         if (blocksPending == 0) {
             return null;
         }
@@ -123,13 +133,13 @@ public final class Carousel {
             b = scan(0, need.length);
         }
         frontier = b;
-        batch.clear(pass > 0);
+        run.clear(pass > 0);
         while (b >= 0) {
-            take(b);
+            take(run, b);
             scanFrom = b + 1;
-            b = batch.full() ? -1 : scan(scanFrom, need.length);
+            b = run.full() ? -1 : scan(scanFrom, need.length);
         }
-        return batch.deal();
+        return run.deal();
     }
 
     private int scan(int from, int to) {
@@ -141,7 +151,7 @@ public final class Carousel {
         return -1;
     }
 
-    private void take(int block) {
+    private void take(Batch batch, int block) {
         long mask = need[block];
         need[block] = 0;
         int parityFirst = 0;

@@ -51,6 +51,7 @@ public final class Server {
     private final long sessionId;
     private final Geometry geometry;
     private final Carousel carousel;
+    private final SendSchedule schedule;
     private final RateController rate;
     private final BlockSender blockSender;
     private final ClientRegistry clients = new ClientRegistry();
@@ -69,8 +70,6 @@ public final class Server {
     private long statusPackets;
     private long packetsDropped;
     private long lastResultAt = System.nanoTime() - RESULT_LINGER;
-    private Batch sending;
-    private int sendingAt;
 
     public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard) {
@@ -82,6 +81,7 @@ public final class Server {
         this.sessionId = newSessionId();
         this.geometry = new Geometry(image.size(), codec.payloadFor(config.maxDatagram()), config.blockPackets());
         this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity(), ServerConfig.INTERLEAVE_BLOCKS);
+        this.schedule = new SendSchedule(carousel, geometry.blockPackets());
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
@@ -169,21 +169,12 @@ public final class Server {
                 continue;
             }
             sendStatusIfDue(now);
-            if (sending == null) {
-                sending = carousel.next();
-                sendingAt = 0;
-            }
-            if (sending != null) {
-                // A block's worth of packets at a time, however many blocks the batch interleaves: NACKs are read
-                // and statuses sent as often as when blocks went out whole.
-                int to = Math.min(sending.packets(), sendingAt + geometry.blockPackets());
-                int sent = blockSender.send(sending, sendingAt, to, () -> abortReason != null);
-                sendingAt += sent;
-                if (sending.repair()) {
+            if (schedule.next()) {
+                Batch batch = schedule.batch();
+                int sent = blockSender.send(batch, schedule.from(), schedule.to(), () -> abortReason != null);
+                schedule.sent(sent);
+                if (batch.repair()) {
                     repairPackets += sent;
-                }
-                if (sendingAt == sending.packets()) {
-                    sending = null;
                 }
                 rate.tick(System.nanoTime());
             } else {
@@ -293,8 +284,7 @@ public final class Server {
         if (now < nextStatusAt) {
             return;
         }
-        // Not idle while a batch is still going out: receivers take idle to mean every block has been offered.
-        boolean idle = carousel.idle() && sending == null;
+        boolean idle = schedule.idle();
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
         codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle, hash.result(),
                 queued), out);

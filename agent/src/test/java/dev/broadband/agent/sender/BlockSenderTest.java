@@ -86,7 +86,7 @@ class BlockSenderTest {
         try (ImageSource image = ImageSource.open(file)) {
             BlockSender sender = new BlockSender(image, geometry, CODEC, wire, RateController.fixed(10_000_000_000L, System.nanoTime()),
                     1, hash, 8);
-            Batch batch = carousel.next();
+            Batch batch = carousel.nextRun();
             assertThat(batch.size()).isEqualTo(6);
             assertThat(sender.send(batch, 0, 1, () -> false)).isOne();
             // The rest must come from memory: a re-read now would send zeros.
@@ -110,26 +110,35 @@ class BlockSenderTest {
     }
 
     @Test
-    void aBlockSentAheadOfItsTurnStillReachesTheFirstPassHashWhenItsTurnComes() throws IOException {
+    void aRepairAmidARunLeavesItsBlocksAloneAndReachesTheFirstPassHashWhenItsTurnComes() throws IOException {
         Path file = dir.resolve("image");
         byte[] original = image(file, 20 * K * PAYLOAD);
         Geometry geometry = new Geometry(original.length, PAYLOAD, K);
         FirstPassHash hash = new FirstPassHash(geometry.blockCount());
         Carousel carousel = new Carousel(geometry, false, 0, 8);
         carousel.needEverything();
+        Wire wire = new Wire();
         try (ImageSource image = ImageSource.open(file)) {
-            BlockSender sender = new BlockSender(image, geometry, CODEC, new Wire(),
+            BlockSender sender = new BlockSender(image, geometry, CODEC, wire,
                     RateController.fixed(10_000_000_000L, System.nanoTime()), 1, hash, 8);
-            Batch first = carousel.next();
-            sender.send(first, 0, first.packets(), () -> false);
+            SendSchedule schedule = new SendSchedule(carousel, K);
+            assertThat(schedule.next()).isTrue();
+            schedule.sent(sender.send(schedule.batch(), schedule.from(), schedule.to(), () -> false));
             carousel.requestRepair(12, 1);
-            Batch early = carousel.next();
-            sender.send(early, 0, early.packets(), () -> false);
-            // A client joins: block 12, still in memory, comes again in its run of the pass.
+            assertThat(schedule.next()).isTrue();
+            assertThat(schedule.batch().repair()).isTrue();
+            schedule.sent(sender.send(schedule.batch(), schedule.from(), schedule.to(), () -> false));
+            // A client joins: block 12, sent ahead of its turn and still in memory, comes again in its run.
             carousel.needEverything();
-            for (Batch batch = carousel.next(); batch != null; batch = carousel.next()) {
-                sender.send(batch, 0, batch.packets(), () -> false);
+            while (schedule.next()) {
+                schedule.sent(sender.send(schedule.batch(), schedule.from(), schedule.to(), () -> false));
             }
+        }
+        for (int i = 0; i < wire.sent.size(); i++) {
+            int block = wire.sent.get(i)[0];
+            int symbol = wire.sent.get(i)[1];
+            assertThat(wire.payloads.get(i)).as("the repair read amid a run left the run's blocks alone")
+                    .isEqualTo(data(original, geometry, block, symbol));
         }
         assertThat(hash.result()).isEqualTo(Sha256.of(Sha256.newDigest().digest(original)));
     }
@@ -137,7 +146,7 @@ class BlockSenderTest {
     private static Batch batch(Geometry geometry) {
         Carousel carousel = new Carousel(geometry, true, 0.25, 8);
         carousel.needEverything();
-        return carousel.next();
+        return carousel.nextRun();
     }
 
     private static byte[] data(byte[] image, Geometry geometry, int block, int symbol) {

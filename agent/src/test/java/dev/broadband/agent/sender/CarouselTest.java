@@ -24,15 +24,15 @@ class CarouselTest {
     @Test
     void isIdleUntilSomebodyJoinsThenSendsEveryBlockOnceInOrder() {
         Carousel c = new Carousel(geometry, false, 0, 1);
-        assertThat(c.next()).isNull();
+        assertThat(c.nextRun()).isNull();
         c.needEverything();
         for (int b = 0; b < 10; b++) {
-            Batch batch = c.next();
+            Batch batch = c.nextRun();
             assertThat(blocks(batch)).containsExactly(b);
             assertThat(batch.mask(0)).isEqualTo(-1L);
             assertThat(batch.repair()).isFalse();
         }
-        assertThat(c.next()).isNull();
+        assertThat(c.nextRun()).isNull();
         assertThat(c.idle()).isTrue();
     }
 
@@ -40,12 +40,12 @@ class CarouselTest {
     void aPassGoesOutInRunsOfInterleavedBlocksTheFrontierAtTheFirstOfTheRunGoingOut() {
         Carousel c = new Carousel(geometry, false, 0, 4);
         c.needEverything();
-        assertThat(blocks(c.next())).containsExactly(0, 1, 2, 3);
+        assertThat(blocks(c.nextRun())).containsExactly(0, 1, 2, 3);
         assertThat(c.frontier()).as("none of the run has gone out whole yet").isZero();
-        assertThat(blocks(c.next())).containsExactly(4, 5, 6, 7);
+        assertThat(blocks(c.nextRun())).containsExactly(4, 5, 6, 7);
         assertThat(c.frontier()).isEqualTo(4);
-        assertThat(blocks(c.next())).as("the last run of the pass is shorter").containsExactly(8, 9);
-        assertThat(c.next()).isNull();
+        assertThat(blocks(c.nextRun())).as("the last run of the pass is shorter").containsExactly(8, 9);
+        assertThat(c.nextRun()).isNull();
     }
 
     @Test
@@ -53,7 +53,7 @@ class CarouselTest {
         Geometry short3 = new Geometry(2 * 64 * 100 + 250, 100, 64);
         Carousel c = new Carousel(short3, true, 0.05, 8);
         c.needEverything();
-        Batch batch = c.next();
+        Batch batch = c.nextRun();
         assertThat(blocks(batch)).containsExactly(0, 1, 2);
         int parity = 4; // 5 % of 64, rounded up; 1 for the 3-packet last block
         assertThat(batch.packets()).isEqualTo(2 * (64 + parity) + 3 + 1);
@@ -78,16 +78,17 @@ class CarouselTest {
     void aNackJumpsTheQueueAndIsSentOnceForEveryoneWhoAsked() {
         Carousel c = new Carousel(geometry, false, 0, 4);
         c.needEverything();
-        c.next();
+        c.nextRun();
         assertThat(c.requestRepair(1, 0b101)).isTrue();
         assertThat(c.requestRepair(1, 0b110)).as("one packet is new").isTrue();
         assertThat(c.requestRepair(1, 0b100)).as("nothing new").isFalse();
         assertThat(c.queuedRepairs(10)).containsExactly(new BlockNeed(1, 0b111));
-        Batch repair = c.next();
+        Batch repair = c.nextRepair();
         assertThat(blocks(repair)).as("a repair alone").containsExactly(1);
+        assertThat(c.nextRepair()).isNull();
         assertThat(repair.mask(0)).isEqualTo(0b111);
         assertThat(repair.repair()).isTrue();
-        assertThat(blocks(c.next())).as("then the carousel goes on where it was").containsExactly(4, 5, 6, 7);
+        assertThat(blocks(c.nextRun())).as("then the carousel goes on where it was").containsExactly(4, 5, 6, 7);
         assertThat(c.frontier()).isEqualTo(4);
     }
 
@@ -95,16 +96,16 @@ class CarouselTest {
     void aLateJoinerIsServedFromWhereTheCarouselIsThenRoundAgainWithoutRewinding() {
         Carousel c = new Carousel(geometry, false, 0, 4);
         c.needEverything();
-        c.next();
+        c.nextRun();
         c.needEverything();
-        assertThat(blocks(c.next())).containsExactly(4, 5, 6, 7);
-        assertThat(blocks(c.next())).as("a run ends with its pass").containsExactly(8, 9);
-        Batch again = c.next();
+        assertThat(blocks(c.nextRun())).containsExactly(4, 5, 6, 7);
+        assertThat(blocks(c.nextRun())).as("a run ends with its pass").containsExactly(8, 9);
+        Batch again = c.nextRun();
         assertThat(blocks(again)).containsExactly(0, 1, 2, 3);
         assertThat(again.repair()).isTrue();
         assertThat(c.pass()).isEqualTo(1);
         assertThat(c.frontier()).isZero();
-        assertThat(c.next()).as("what the first pass sent since the join is not needed again").isNull();
+        assertThat(c.nextRun()).as("what the first pass sent since the join is not needed again").isNull();
     }
 
     @Test
@@ -113,7 +114,7 @@ class CarouselTest {
         assertThat(c.requestRepair(-1, 1)).isFalse();
         assertThat(c.requestRepair(2, 1)).isFalse();
         assertThat(c.requestRepair(1, -1L)).isTrue();
-        Batch batch = c.next();
+        Batch batch = c.nextRun();
         assertThat(blocks(batch)).containsExactly(1);
         assertThat(batch.mask(0)).as("only the last block's two packets exist").isEqualTo(0b11);
     }
@@ -122,18 +123,18 @@ class CarouselTest {
     void withParityABlockGetsAsManyNewParityPacketsAsTheWorstReceiverLacks() {
         Carousel c = new Carousel(geometry, true, 0, 4);
         c.needEverything();
-        assertThat(c.next().parityCount(0)).isZero();
+        assertThat(c.nextRun().parityCount(0)).isZero();
         c.requestRepair(2, 0b1);
         c.requestRepair(2, 0b1011);
         c.requestRepair(2, 0b11);
         assertThat(c.queuedRepairs(10)).containsExactly(new BlockNeed(2, 0b111));
-        Batch batch = c.next();
+        Batch batch = c.nextRepair();
         assertThat(blocks(batch)).containsExactly(2);
         assertThat(batch.mask(0)).as("no data resent").isZero();
         assertThat(batch.parityCount(0)).isEqualTo(3);
         assertThat(batch.symbolAt(0)).isEqualTo(64);
         c.requestRepair(2, 0b1);
-        batch = c.next();
+        batch = c.nextRepair();
         assertThat(batch.parityCount(0)).isEqualTo(1);
         assertThat(batch.symbolAt(0)).as("always new parity").isEqualTo(64 + 3);
     }

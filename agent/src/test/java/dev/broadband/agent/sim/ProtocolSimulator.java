@@ -7,6 +7,7 @@ import dev.broadband.agent.receiver.RepairTiming;
 import dev.broadband.agent.sender.ServerConfig;
 import dev.broadband.agent.sender.Batch;
 import dev.broadband.agent.sender.Carousel;
+import dev.broadband.agent.sender.SendSchedule;
 import dev.broadband.agent.session.Geometry;
 import dev.broadband.agent.wire.BlockNeed;
 import dev.broadband.agent.wire.ControlMessage.SenderStatus;
@@ -183,8 +184,7 @@ public final class ProtocolSimulator {
         long sent = 0;
         long nacks = 0;
         int done = 0;
-        Batch sending = null;
-        int sendingAt = 0;
+        SendSchedule schedule = new SendSchedule(carousel, geometry.blockPackets());
         long[] sentData = new long[s.interleave()];
         int[] sentParity = new int[s.interleave()];
         while (done < receivers.size()) {
@@ -201,7 +201,7 @@ public final class ProtocolSimulator {
                 }
             }
             if (now >= nextStatus) {
-                boolean idle = carousel.idle() && sending == null;
+                boolean idle = schedule.idle();
                 SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), idle, null,
                         carousel.queuedRepairs(NEEDS_PER_PACKET));
                 inFlight.add(new Feedback(now + s.rttNanos() / 2, null, status));
@@ -226,11 +226,7 @@ public final class ProtocolSimulator {
                     break;
                 }
             }
-            if (sending == null) {
-                sending = carousel.next();
-                sendingAt = 0;
-            }
-            if (sending == null) {
+            if (!schedule.next()) {
                 long wake = Math.min(nextTick, nextStatus);
                 if (!inFlight.isEmpty()) {
                     wake = Math.min(wake, inFlight.peek().at());
@@ -238,27 +234,25 @@ public final class ProtocolSimulator {
                 now = Math.max(now + 1, wake);
                 continue;
             }
-            // As the server does: a block's worth of packets between looking at feedback and statuses.
-            int to = Math.min(sending.packets(), sendingAt + geometry.blockPackets());
+            Batch batch = schedule.batch();
+            int from = schedule.from();
+            int to = schedule.to();
             Arrays.fill(sentData, 0);
             Arrays.fill(sentParity, 0);
-            for (int p = sendingAt; p < to; p++) {
-                int symbol = sending.symbolAt(p);
+            for (int p = from; p < to; p++) {
+                int symbol = batch.symbolAt(p);
                 if (symbol < geometry.blockPackets()) {
-                    sentData[sending.slotAt(p)] |= 1L << symbol;
+                    sentData[batch.slotAt(p)] |= 1L << symbol;
                 } else {
-                    sentParity[sending.slotAt(p)]++;
+                    sentParity[batch.slotAt(p)]++;
                 }
             }
             for (Receiver r : receivers) {
-                r.hear(sending, sendingAt, to, sentData, sentParity);
+                r.hear(batch, from, to, sentData, sentParity);
             }
-            sent += to - sendingAt;
-            now += (to - sendingAt) * packetNanos;
-            sendingAt = to;
-            if (sendingAt == sending.packets()) {
-                sending = null;
-            }
+            schedule.sent(to - from);
+            sent += to - from;
+            now += (to - from) * packetNanos;
         }
         long dataPackets = geometry.packetCount();
         long peak = receivers.stream().mapToLong(r -> r.peakPartial).max().orElse(0) * geometry.blockBytes();
