@@ -10,8 +10,9 @@ import java.util.Arrays;
  * a few parity packets repair, rather than one block most of its packets, which would take as many parity packets
  * as the worst-hit receiver lost.
  *
- * <p>Both the sender and the simulator send in {@link #packets()} order, so the simulated losses fall as the real
- * ones do. Owned by the carousel and refilled by its next call.
+ * <p>Both the sender and the simulator send in this order ({@link #slotAt}, {@link #symbolAt}), so simulated
+ * losses fall as real ones do. Owned by the carousel, which keeps one for repairs and one for runs and refills each
+ * when it hands out the next of its kind.
  */
 public final class Batch {
     private final int blockPackets;
