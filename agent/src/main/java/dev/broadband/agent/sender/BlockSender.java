@@ -7,10 +7,16 @@ import dev.broadband.agent.transport.PacketPort;
 import dev.broadband.agent.wire.WireCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Frames a block's data and parity packets from the image and puts them on the wire at the paced rate. */
+/**
+ * Frames a batch's data and parity packets from the image and puts them on the wire at the paced rate, in the
+ * batch's interleaved order. The batch's blocks are read into memory once, when it starts, and held until its last
+ * packet went out; a repair may go out meanwhile. Buffers for twice a run's blocks keep the run before in memory
+ * too, whose repairs come while the next one goes out.
+ */
 final class BlockSender {
     /** Ethernet, IP and UDP headers: what a datagram costs on the wire beyond its payload. */
     static final int FRAME_OVERHEAD = 14 + 20 + 8;
@@ -22,20 +28,25 @@ final class BlockSender {
     private final RateController rate;
     private final long session;
     private final FirstPassHash hash;
-    private final byte[] block;
-    private final ByteBuffer blockBuffer;
     private final ByteBuffer packet = ByteBuffer.allocateDirect(WireCodec.MAX_DATAGRAM + 64);
-    private final byte[][] symbols;
     private final byte[] parity;
     private final BlockCodes codes;
-    private int cachedBlock = -1;
-    private boolean symbolsLoaded;
+    /** Blocks in memory, one per buffer, with the block each holds (-1 for none). */
+    private final byte[][] blocks;
+    private final ByteBuffer[] blockBuffers;
+    private final byte[][][] symbols;
+    private final boolean[] symbolsLoaded;
+    private final int[] cached;
+    /** How many batches going out use each buffer: those are not to be reused. */
+    private final int[] holds;
+    private int evictNext;
     private int seq;
     long packetsSent;
     long bytesSent;
 
+    /** @param maxBlocks the most blocks a run holds */
     BlockSender(ImageSource image, Geometry geometry, WireCodec codec, PacketPort port, RateController rate,
-                long session, FirstPassHash hash) {
+                long session, FirstPassHash hash, int maxBlocks) {
         this.image = image;
         this.geometry = geometry;
         this.codec = codec;
@@ -43,66 +54,107 @@ final class BlockSender {
         this.rate = rate;
         this.session = session;
         this.hash = hash;
-        this.block = new byte[(int) geometry.blockBytes()];
-        this.blockBuffer = ByteBuffer.wrap(block);
-        this.symbols = new byte[geometry.blockPackets()][geometry.payloadSize()];
         this.codes = new BlockCodes(geometry.blockPackets());
         this.parity = new byte[geometry.payloadSize()];
+        int buffers = 2 * maxBlocks;
+        this.blocks = new byte[buffers][(int) geometry.blockBytes()];
+        this.blockBuffers = new ByteBuffer[buffers];
+        for (int i = 0; i < buffers; i++) {
+            blockBuffers[i] = ByteBuffer.wrap(blocks[i]);
+        }
+        this.symbols = new byte[buffers][][];
+        this.symbolsLoaded = new boolean[buffers];
+        this.cached = new int[buffers];
+        Arrays.fill(cached, -1);
+        this.holds = new int[buffers];
     }
 
     /**
-     * Sends the data packets of {@code blockIndex} set in {@code mask}, then {@code parityCount} parity packets with
-     * indices from {@code parityFirst} on.
+     * Sends the packets of {@code batch} at positions {@code from} to {@code to} (exclusive); a batch is sent from
+     * position 0 on, and that first call reads its blocks. At most one run and one repair may be going out at once.
      * @return the number sent; fewer when {@code stop} turned true midway
      */
-    int send(int blockIndex, long mask, int parityFirst, int parityCount, BooleanSupplier stop) throws IOException {
-        load(blockIndex);
-        int sent = 0;
-        for (long rest = mask; rest != 0 && !stop.getAsBoolean(); rest &= rest - 1) {
-            int i = Long.numberOfTrailingZeros(rest);
-            codec.startData(packet, session, blockIndex, i, seq++);
-            packet.put(block, i * geometry.payloadSize(), geometry.packetLength(blockIndex, i));
-            put();
-            sent++;
+    int send(Batch batch, int from, int to, BooleanSupplier stop) throws IOException {
+        if (from == 0) {
+            load(batch);
         }
-        if (parityCount > 0) {
-            int n = geometry.packetsIn(blockIndex);
-            ReedSolomon code = codes.code(n);
-            loadSymbols(blockIndex);
-            for (int j = 0; j < parityCount && !stop.getAsBoolean(); j++) {
+        int k = geometry.blockPackets();
+        int payload = geometry.payloadSize();
+        int p = from;
+        for (; p < to && !stop.getAsBoolean(); p++) {
+            int slot = batch.slotAt(p);
+            int block = batch.block(slot);
+            int buffer = batch.buffers[slot];
+            int symbol = batch.symbolAt(p);
+            if (symbol < k) {
+                codec.startData(packet, session, block, symbol, seq++);
+                packet.put(blocks[buffer], symbol * payload, geometry.packetLength(block, symbol));
+            } else {
+                ReedSolomon code = codes.code(geometry.packetsIn(block));
+                loadSymbols(buffer, block);
                 // Past the code's last parity packet, start over: those who lost the first ones still gain.
-                int index = (parityFirst + j) % code.maxParity();
-                code.encodeParity(symbols, geometry.payloadSize(), index, parity);
-                codec.startData(packet, session, blockIndex, geometry.blockPackets() + index, seq++);
+                int index = (symbol - k) % code.maxParity();
+                code.encodeParity(symbols[buffer], payload, index, parity);
+                codec.startData(packet, session, block, k + index, seq++);
                 packet.put(parity);
-                put();
-                sent++;
+            }
+            put();
+        }
+        if (p == batch.packets()) {
+            for (int slot = 0; slot < batch.size(); slot++) {
+                holds[batch.buffers[slot]]--;
             }
         }
-        return sent;
+        return p - from;
     }
 
-    private void load(int blockIndex) throws IOException {
-        if (cachedBlock != blockIndex) {
-            image.read(geometry.blockOffset(blockIndex), geometry.blockLength(blockIndex), blockBuffer);
-            hash.offer(blockIndex, blockBuffer);
-            cachedBlock = blockIndex;
-            symbolsLoaded = false;
+    /** Puts every block of the batch in a buffer: those already in one stay, the others take buffers nobody holds. */
+    private void load(Batch batch) throws IOException {
+        for (int s = 0; s < batch.size(); s++) {
+            int block = batch.block(s);
+            int buffer = find(block);
+            if (buffer < 0) {
+                buffer = evictNext;
+                while (holds[buffer] > 0) {
+                    buffer = (buffer + 1) % cached.length;
+                }
+                evictNext = (buffer + 1) % cached.length;
+                image.read(geometry.blockOffset(block), geometry.blockLength(block), blockBuffers[buffer]);
+                cached[buffer] = block;
+                symbolsLoaded[buffer] = false;
+            }
+            holds[buffer]++;
+            batch.buffers[s] = buffer;
+            // In block order, and also for a block already in memory: one sent ahead of its turn (asked for before
+            // the carousel got there) was read when the hash could not take it yet.
+            hash.offer(block, blockBuffers[buffer]);
         }
+    }
+
+    private int find(int block) {
+        for (int i = 0; i < cached.length; i++) {
+            if (cached[i] == block) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The block as equal-length symbols, the image's short last packet padded with zeros, as the code wants. */
-    private void loadSymbols(int blockIndex) {
-        if (symbolsLoaded) {
+    private void loadSymbols(int buffer, int block) {
+        if (symbolsLoaded[buffer]) {
             return;
         }
-        int payload = geometry.payloadSize();
-        for (int i = 0; i < geometry.packetsIn(blockIndex); i++) {
-            int length = geometry.packetLength(blockIndex, i);
-            System.arraycopy(block, i * payload, symbols[i], 0, length);
-            java.util.Arrays.fill(symbols[i], length, payload, (byte) 0);
+        if (symbols[buffer] == null) {
+            symbols[buffer] = new byte[geometry.blockPackets()][geometry.payloadSize()];
         }
-        symbolsLoaded = true;
+        int payload = geometry.payloadSize();
+        for (int i = 0; i < geometry.packetsIn(block); i++) {
+            int length = geometry.packetLength(block, i);
+            System.arraycopy(blocks[buffer], i * payload, symbols[buffer][i], 0, length);
+            Arrays.fill(symbols[buffer][i], length, payload, (byte) 0);
+        }
+        symbolsLoaded[buffer] = true;
     }
 
     private void put() throws IOException {

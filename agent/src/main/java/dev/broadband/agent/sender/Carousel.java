@@ -17,6 +17,10 @@ import java.util.List;
  * different loss at every receiver. Without parity, the lost data packets themselves are resent, each once for
  * all who asked.
  *
+ * <p>The carousel hands out blocks in a {@link Batch}: a repair alone, the blocks of a pass a run of up to
+ * {@code interleave} at a time, their packets interleaved so that a burst of losses is spread over them;
+ * {@link SendSchedule} decides which goes out when.
+ *
  * <p>Receivers learn how far the carousel has come from {@link #pass()} and {@link #frontier()}: a block behind the
  * frontier was offered to them, so what they lack there is lost, not late. Not thread-safe: the sender loop owns it.
  */
@@ -28,26 +32,22 @@ public final class Carousel {
     private final int[] parityWanted;
     private final int[] parityNext;
     private final BitSet urgent = new BitSet();
+    private final Batch run;
+    private final Batch repair;
     private int blocksPending;
     private int scanFrom;
     private int frontier;
     private int pass;
-    private long lastMask;
-    private int lastParityCount;
-    private int lastParityFirst;
-    private boolean lastWasRepair;
-
-    /** Repair by resending lost data packets. */
-    public Carousel(Geometry geometry) {
-        this(geometry, false, 0);
-    }
 
     /**
      * @param parity repair with parity packets instead of resending data
      * @param proactiveParity parity packets sent with every full block unasked, as a share of its packets
+     * @param interleave how many blocks of a pass go out interleaved (1: each whole, one after the other)
      */
-    public Carousel(Geometry geometry, boolean parity, double proactiveParity) {
+    public Carousel(Geometry geometry, boolean parity, double proactiveParity, int interleave) {
         this.geometry = geometry;
+        this.run = new Batch(geometry.blockPackets(), interleave);
+        this.repair = new Batch(geometry.blockPackets(), 1);
         this.parity = parity;
         this.proactiveParity = parity ? proactiveParity : 0;
         this.need = new long[geometry.blockCount()];
@@ -103,20 +103,29 @@ public final class Carousel {
     }
 
     /**
-     * Takes the next block to send and clears what it needed; {@link #lastMask()} gives the data packets to send,
-     * {@link #lastParityCount()} how many parity packets from {@link #lastParityFirst()} on.
-     * @return the block, or -1 when nobody needs anything
+     * Takes the lowest block NACKed and clears what it needed.
+     * @return the repair, valid until the next call, or null when none is queued
      */
-    public int next() {
+    public Batch nextRepair() {
         for (int b = urgent.nextSetBit(0); b >= 0; b = urgent.nextSetBit(0)) {
             urgent.clear(b);
             if (pending(b)) {
-                lastWasRepair = true;
-                return take(b);
+                repair.clear(true);
+                take(repair, b);
+                return repair.deal();
             }
         }
+        return null;
+    }
+
+    /**
+     * Takes the next blocks of the pass that somebody needs and clears what they needed. The frontier moves to the
+     * first of them, so a status sent while they go out does not count them as offered yet.
+     * @return the run, valid until the next call, or null when nobody needs anything
+     */
+    public Batch nextRun() {
         if (blocksPending == 0) {
-            return -1;
+            return null;
         }
         int b = scan(scanFrom, need.length);
         if (b < 0) {
@@ -124,9 +133,13 @@ public final class Carousel {
             b = scan(0, need.length);
         }
         frontier = b;
-        scanFrom = b + 1;
-        lastWasRepair = pass > 0;
-        return take(b);
+        run.clear(pass > 0);
+        while (b >= 0) {
+            take(run, b);
+            scanFrom = b + 1;
+            b = run.full() ? -1 : scan(scanFrom, need.length);
+        }
+        return run.deal();
     }
 
     private int scan(int from, int to) {
@@ -138,40 +151,22 @@ public final class Carousel {
         return -1;
     }
 
-    private int take(int block) {
-        lastMask = need[block];
+    private void take(Batch batch, int block) {
+        long mask = need[block];
         need[block] = 0;
-        lastParityCount = 0;
+        int parityFirst = 0;
+        int parityCount = 0;
         if (parity) {
-            int count = parityWanted[block];
-            if (lastMask == geometry.fullMask(block)) {
-                count += (int) Math.ceil(proactiveParity * geometry.packetsIn(block));
+            parityCount = parityWanted[block];
+            if (mask == geometry.fullMask(block)) {
+                parityCount += (int) Math.ceil(proactiveParity * geometry.packetsIn(block));
             }
-            lastParityCount = count;
-            lastParityFirst = parityNext[block];
-            parityNext[block] += count;
+            parityFirst = parityNext[block];
+            parityNext[block] += parityCount;
             parityWanted[block] = 0;
         }
         blocksPending--;
-        return block;
-    }
-
-    public long lastMask() {
-        return lastMask;
-    }
-
-    public int lastParityCount() {
-        return lastParityCount;
-    }
-
-    /** Index of the first new parity packet; the sender takes it modulo the parity the code has. */
-    public int lastParityFirst() {
-        return lastParityFirst;
-    }
-
-    /** Whether the last block taken was a repair or a later pass, rather than the image's first transmission. */
-    public boolean lastWasRepair() {
-        return lastWasRepair;
+        batch.add(block, mask, parityFirst, parityCount);
     }
 
     public boolean parity() {
@@ -186,7 +181,7 @@ public final class Carousel {
         return pass;
     }
 
-    /** The block the carousel is at; every block before it in this pass has been offered. */
+    /** The first block of the run going out; every block before it in this pass has been offered whole. */
     public int frontier() {
         return frontier;
     }

@@ -51,6 +51,7 @@ public final class Server {
     private final long sessionId;
     private final Geometry geometry;
     private final Carousel carousel;
+    private final SendSchedule schedule;
     private final RateController rate;
     private final BlockSender blockSender;
     private final ClientRegistry clients = new ClientRegistry();
@@ -79,12 +80,14 @@ public final class Server {
         this.statusBoard = statusBoard;
         this.sessionId = newSessionId();
         this.geometry = new Geometry(image.size(), codec.payloadFor(config.maxDatagram()), config.blockPackets());
-        this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity());
+        this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity(), ServerConfig.INTERLEAVE_BLOCKS);
+        this.schedule = new SendSchedule(carousel, geometry.blockPackets());
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
         this.hash = new FirstPassHash(geometry.blockCount());
-        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash);
+        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash,
+                ServerConfig.INTERLEAVE_BLOCKS);
     }
 
     private static long newSessionId() {
@@ -166,11 +169,11 @@ public final class Server {
                 continue;
             }
             sendStatusIfDue(now);
-            int block = carousel.next();
-            if (block >= 0) {
-                int sent = blockSender.send(block, carousel.lastMask(), carousel.lastParityFirst(),
-                        carousel.lastParityCount(), () -> abortReason != null);
-                if (carousel.lastWasRepair()) {
+            if (schedule.next()) {
+                Batch batch = schedule.batch();
+                int sent = blockSender.send(batch, schedule.from(), schedule.to(), () -> abortReason != null);
+                schedule.sent(sent);
+                if (batch.repair()) {
                     repairPackets += sent;
                 }
                 rate.tick(System.nanoTime());
@@ -281,7 +284,7 @@ public final class Server {
         if (now < nextStatusAt) {
             return;
         }
-        boolean idle = carousel.idle();
+        boolean idle = schedule.idle();
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
         codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle,
                 clients.receiving(), hash.result(), queued), out);

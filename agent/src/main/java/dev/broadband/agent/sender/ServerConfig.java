@@ -16,6 +16,11 @@ public record ServerConfig(InetSocketAddress destination, int controlPort, long 
                            Duration dropTimeout, int blockPackets, int maxDatagram, boolean parity,
                            double proactiveParity) {
     public static final int DEFAULT_BLOCK_PACKETS = 64;
+    /**
+     * Blocks of a pass sent interleaved (see {@link Batch}): a burst of up to this many packets costs a block one
+     * packet. The sender holds as many blocks in memory, and a receiver as many partial blocks.
+     */
+    public static final int INTERLEAVE_BLOCKS = 8;
     public static final Duration STATUS_INTERVAL = Duration.ofMillis(10);
     public static final Duration IDLE_STATUS_INTERVAL = Duration.ofMillis(100);
     public static final long ADAPTIVE_START_BPS = 400_000_000L;

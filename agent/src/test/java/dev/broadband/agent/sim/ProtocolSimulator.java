@@ -5,12 +5,15 @@ import dev.broadband.agent.receiver.CarouselView;
 import dev.broadband.agent.receiver.RepairRequester;
 import dev.broadband.agent.receiver.RepairTiming;
 import dev.broadband.agent.sender.ServerConfig;
+import dev.broadband.agent.sender.Batch;
 import dev.broadband.agent.sender.Carousel;
+import dev.broadband.agent.sender.SendSchedule;
 import dev.broadband.agent.session.Geometry;
 import dev.broadband.agent.wire.BlockNeed;
 import dev.broadband.agent.wire.ControlMessage.SenderStatus;
 import dev.broadband.agent.wire.WireCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -30,9 +33,12 @@ public final class ProtocolSimulator {
     private static final long IDLE_STATUS = ServerConfig.IDLE_STATUS_INTERVAL.toNanos();
     private static final int NEEDS_PER_PACKET = WireCodec.MAX_NEEDS_PER_PACKET;
 
-    /** What to simulate. {@code meanBurst} 1 is independent loss; more is bursty (Gilbert–Elliott). */
+    /**
+     * What to simulate. {@code meanBurst} 1 is independent loss; more is bursty (Gilbert–Elliott). {@code interleave}
+     * is how many blocks of a pass go out interleaved, as the sender's {@link ServerConfig#INTERLEAVE_BLOCKS}.
+     */
     public record Scenario(int receivers, double loss, double meanBurst, long imageBytes, long linkBps, long rttNanos,
-                           boolean parity, int blockPackets, long seed) {}
+                           boolean parity, int blockPackets, int interleave, long seed) {}
 
     /**
      * @param transmissionRatio data and repair packets sent / data packets in the image
@@ -58,11 +64,15 @@ public final class ProtocolSimulator {
         final CarouselView view;
         final RepairRequester requester;
         final LossProcess loss;
+        final long[] lostData;
+        final int[] lostParity;
         int completeBlocks;
         int partialBlocks;
         int peakPartial;
 
-        Receiver(Geometry geometry, boolean parity, LossProcess loss, SplittableRandom random) {
+        Receiver(Geometry geometry, boolean parity, int interleave, LossProcess loss, SplittableRandom random) {
+            this.lostData = new long[interleave];
+            this.lostParity = new int[interleave];
             this.geometry = geometry;
             this.parity = parity;
             this.data = new long[geometry.blockCount()];
@@ -76,29 +86,51 @@ public final class ProtocolSimulator {
             return completeBlocks == data.length;
         }
 
-        /** The block's packets in the mask (in order), then {@code parityCount} parity packets, go past. */
-        void hear(int block, long mask, int parityCount) {
-            if (complete.get(block)) {
-                skip(Long.bitCount(mask) + parityCount);
+        /**
+         * The batch's packets at positions {@code from} to {@code to} go past: {@code sentData} and
+         * {@code sentParity} say, for each of its blocks, which data packets and how many parity packets they are.
+         * The loss process is walked run by run and only the lost packets are looked at one by one, so a receiver
+         * costs little per packet that arrives.
+         */
+        void hear(Batch batch, int from, int to, long[] sentData, int[] sentParity) {
+            boolean anyIncomplete = false;
+            for (int s = 0; s < batch.size(); s++) {
+                anyIncomplete |= !complete.get(batch.block(s));
+                lostData[s] = 0;
+                lostParity[s] = 0;
+            }
+            if (!anyIncomplete) {
+                skip(to - from);
+                return;
+            }
+            for (int p = from; p < to; ) {
+                long run = loss.next(to - p);
+                if (run > 0) {
+                    p += (int) run;
+                    continue;
+                }
+                for (long end = p - run; p < end; p++) {
+                    int slot = batch.slotAt(p);
+                    int symbol = batch.symbolAt(p);
+                    if (symbol < geometry.blockPackets()) {
+                        lostData[slot] |= 1L << symbol;
+                    } else {
+                        lostParity[slot]++;
+                    }
+                }
+            }
+            for (int s = 0; s < batch.size(); s++) {
+                receive(batch.block(s), sentData[s] & ~lostData[s], sentParity[s] - lostParity[s]);
+            }
+        }
+
+        private void receive(int block, long dataBits, int parityPackets) {
+            if (complete.get(block) || (dataBits == 0 && parityPackets == 0)) {
                 return;
             }
             boolean wasPartial = data[block] != 0 || parityHeld[block] > 0;
-            long rest = mask;
-            while (rest != 0) {
-                long run = loss.next(Long.bitCount(rest));
-                long bits = lowest(rest, (int) Math.abs(run));
-                if (run > 0) {
-                    data[block] |= bits;
-                }
-                rest &= ~bits;
-            }
-            for (int left = parityCount; left > 0; ) {
-                long run = loss.next(left);
-                if (run > 0) {
-                    parityHeld[block] += (short) run;
-                }
-                left -= (int) Math.abs(run);
-            }
+            data[block] |= dataBits;
+            parityHeld[block] += (short) parityPackets;
             int have = Long.bitCount(data[block]) + (parity ? parityHeld[block] : 0);
             if (have >= geometry.packetsIn(block)) {
                 complete.set(block);
@@ -106,24 +138,10 @@ public final class ProtocolSimulator {
                 if (wasPartial) {
                     partialBlocks--;
                 }
-            } else if (!wasPartial && (data[block] != 0 || parityHeld[block] > 0)) {
+            } else if (!wasPartial) {
                 partialBlocks++;
                 peakPartial = Math.max(peakPartial, partialBlocks);
             }
-        }
-
-        /** The lowest {@code n} set bits of {@code mask}; in one step when they are contiguous, as in a full block. */
-        private static long lowest(long mask, int n) {
-            int low = Long.numberOfTrailingZeros(mask);
-            long shifted = mask >>> low;
-            if ((shifted & (shifted + 1)) == 0) {
-                return n >= 64 ? mask : ((1L << n) - 1) << low & mask;
-            }
-            long bits = 0;
-            for (long rest = mask; n > 0; rest &= rest - 1, n--) {
-                bits |= Long.lowestOneBit(rest);
-            }
-            return bits;
         }
 
         private void skip(long packets) {
@@ -150,10 +168,10 @@ public final class ProtocolSimulator {
     public Report run(Scenario s) {
         Geometry geometry = new Geometry(s.imageBytes(), PAYLOAD, s.blockPackets());
         SplittableRandom random = new SplittableRandom(s.seed());
-        Carousel carousel = new Carousel(geometry, s.parity(), 0);
+        Carousel carousel = new Carousel(geometry, s.parity(), 0, s.interleave());
         List<Receiver> receivers = new ArrayList<>();
         for (int i = 0; i < s.receivers(); i++) {
-            receivers.add(new Receiver(geometry, s.parity(), new LossProcess(s.loss(), s.meanBurst(), random.split()),
+            receivers.add(new Receiver(geometry, s.parity(), s.interleave(), new LossProcess(s.loss(), s.meanBurst(), random.split()),
                     random.split()));
             carousel.needEverything();
         }
@@ -166,6 +184,9 @@ public final class ProtocolSimulator {
         long sent = 0;
         long nacks = 0;
         int done = 0;
+        SendSchedule schedule = new SendSchedule(carousel, geometry.blockPackets());
+        long[] sentData = new long[s.interleave()];
+        int[] sentParity = new int[s.interleave()];
         while (done < receivers.size()) {
             while (!inFlight.isEmpty() && inFlight.peek().at() <= now) {
                 Feedback f = inFlight.poll();
@@ -180,10 +201,11 @@ public final class ProtocolSimulator {
                 }
             }
             if (now >= nextStatus) {
-                SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), carousel.idle(),
+                boolean idle = schedule.idle();
+                SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), idle,
                         receivers.size() - done, null, carousel.queuedRepairs(NEEDS_PER_PACKET));
                 inFlight.add(new Feedback(now + s.rttNanos() / 2, null, status));
-                nextStatus = now + (carousel.idle() ? IDLE_STATUS : STATUS);
+                nextStatus = now + (idle ? IDLE_STATUS : STATUS);
             }
             if (now >= nextTick) {
                 done = 0;
@@ -204,8 +226,7 @@ public final class ProtocolSimulator {
                     break;
                 }
             }
-            int block = carousel.next();
-            if (block < 0) {
+            if (!schedule.next()) {
                 long wake = Math.min(nextTick, nextStatus);
                 if (!inFlight.isEmpty()) {
                     wake = Math.min(wake, inFlight.peek().at());
@@ -213,14 +234,25 @@ public final class ProtocolSimulator {
                 now = Math.max(now + 1, wake);
                 continue;
             }
-            long mask = carousel.lastMask();
-            int parityCount = carousel.lastParityCount();
-            int packets = Long.bitCount(mask) + parityCount;
-            for (Receiver r : receivers) {
-                r.hear(block, mask, parityCount);
+            Batch batch = schedule.batch();
+            int from = schedule.from();
+            int to = schedule.to();
+            Arrays.fill(sentData, 0);
+            Arrays.fill(sentParity, 0);
+            for (int p = from; p < to; p++) {
+                int symbol = batch.symbolAt(p);
+                if (symbol < geometry.blockPackets()) {
+                    sentData[batch.slotAt(p)] |= 1L << symbol;
+                } else {
+                    sentParity[batch.slotAt(p)]++;
+                }
             }
-            sent += packets;
-            now += packets * packetNanos;
+            for (Receiver r : receivers) {
+                r.hear(batch, from, to, sentData, sentParity);
+            }
+            schedule.sent(to - from);
+            sent += to - from;
+            now += (to - from) * packetNanos;
         }
         long dataPackets = geometry.packetCount();
         long peak = receivers.stream().mapToLong(r -> r.peakPartial).max().orElse(0) * geometry.blockBytes();

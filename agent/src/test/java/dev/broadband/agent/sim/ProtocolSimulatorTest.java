@@ -3,6 +3,7 @@ package dev.broadband.agent.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.broadband.agent.sender.ServerConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ class ProtocolSimulatorTest {
     private static final long MIB = 1 << 20;
 
     private static ProtocolSimulator.Scenario scenario(int n, double p, boolean parity, long seed) {
-        return new ProtocolSimulator.Scenario(n, p, 1, 32 * MIB, 10_000_000_000L, 1_000_000L, parity, 64, seed);
+        return new ProtocolSimulator.Scenario(n, p, 1, 32 * MIB, 10_000_000_000L, 1_000_000L, parity, 64,
+                ServerConfig.INTERLEAVE_BLOCKS, seed);
     }
 
     @ParameterizedTest(name = "N={0}, p={1}, parity={2}")

@@ -1,5 +1,6 @@
 package dev.broadband.agent.sim;
 
+import dev.broadband.agent.sender.ServerConfig;
 import java.util.Locale;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Locale;
 public final class SimulationReport {
     private static final long MIB = 1 << 20;
     private static final long MS = 1_000_000L;
+    private static final int INTERLEAVE = ServerConfig.INTERLEAVE_BLOCKS;
 
     public static void main(String[] args) {
         long image = args.length > 0 ? Long.parseLong(args[0]) * MIB : 1024 * MIB;
@@ -19,19 +21,22 @@ public final class SimulationReport {
         for (int n : new int[] {10, 100, 1000}) {
             for (double p : new double[] {0.001, 0.01, 0.05}) {
                 for (boolean parity : new boolean[] {true, false}) {
-                    row(sim, new ProtocolSimulator.Scenario(n, p, 1, image, 10_000_000_000L, MS, parity, 64, 7854),
+                    row(sim, new ProtocolSimulator.Scenario(n, p, 1, image, 10_000_000_000L, MS, parity, 64, INTERLEAVE, 7854),
                             parity ? RepairFormulas.parity(n, p, 64) : RepairFormulas.selective(n, p));
                 }
             }
         }
         System.out.println();
-        System.out.println("Bursty loss (Gilbert-Elliott, mean burst 8 packets), N = 100, 1 %:");
-        for (int k : new int[] {64}) {
-            row(sim, new ProtocolSimulator.Scenario(100, 0.01, 8, image, 10_000_000_000L, MS, true, k, 7854), Double.NaN);
+        System.out.println("Bursty loss (Gilbert-Elliott, mean burst 8 packets), N = 100, 1 %, blocks sent whole, then"
+                + " interleaved " + INTERLEAVE + " at a time as the sender does:");
+        for (int interleave : new int[] {1, INTERLEAVE}) {
+            row(sim, new ProtocolSimulator.Scenario(100, 0.01, 8, image, 10_000_000_000L, MS, true, 64, interleave, 7854),
+                    Double.NaN);
         }
         System.out.println();
         System.out.println("The original tool's scenario: 100 GB to 100 machines over 10 GbE at 1 % loss:");
-        row(sim, new ProtocolSimulator.Scenario(100, 0.01, 1, 100_000_000_000L, 10_000_000_000L, MS, true, 64, 7854),
+        row(sim, new ProtocolSimulator.Scenario(100, 0.01, 1, 100_000_000_000L, 10_000_000_000L, MS, true, 64, INTERLEAVE,
+                        7854),
                 RepairFormulas.parity(100, 0.01, 64));
     }
 
