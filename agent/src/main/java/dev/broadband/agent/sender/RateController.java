@@ -30,6 +30,7 @@ public final class RateController {
     private long lastIncrease;
     private long windowStart;
     private long windowBytes;
+    private boolean idleInWindow;
 
     private RateController(boolean adaptive, long startBps, long ceilingBps, long now) {
         this.adaptive = adaptive;
@@ -83,9 +84,16 @@ public final class RateController {
         }
     }
 
+    /** The sender had nothing to send for a moment: what goes out meanwhile says nothing of what could. */
+    public void idle() {
+        idleInWindow = true;
+    }
+
     /**
      * Called while sending: raises the rate a step per interval since the last decrease, but never far above what
-     * actually went out, so that a decrease takes effect at once rather than first eating unused headroom.
+     * actually went out while the sender was busy, so that a decrease takes effect at once rather than first eating
+     * unused headroom. A window with idle time is not held against the rate: waiting for repairs to be asked is
+     * not a slow link, and clamping there sank the rate after every lull.
      */
     public void tick(long now) {
         if (!adaptive || now - lastIncrease <= ADJUST_INTERVAL_NANOS) {
@@ -93,12 +101,13 @@ public final class RateController {
         }
         double achieved = windowBytes * 8e9 / Math.max(1, now - windowStart);
         rateBps = Math.min(ceilingBps, rateBps + Math.max(stepBps, rateBps * GROWTH));
-        if (rateBps > achieved * HEADROOM) {
+        if (!idleInWindow && rateBps > achieved * HEADROOM) {
             rateBps = Math.max(floorBps, achieved * HEADROOM);
         }
         lastIncrease = now;
         windowStart = now;
         windowBytes = 0;
+        idleInWindow = false;
     }
 
     public long rateBps() {

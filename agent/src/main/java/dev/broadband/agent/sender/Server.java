@@ -178,6 +178,7 @@ public final class Server {
                 }
                 rate.tick(System.nanoTime());
             } else {
+                rate.idle();
                 port.await(Math.max(0, nextStatusAt - System.nanoTime()));
             }
             logHashOnce();

@@ -60,6 +60,19 @@ class RateControllerTest {
     }
 
     @Test
+    void aLullWithNothingToSendDoesNotPullTheRateDown() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        long t = 0;
+        // Half a second with little to send: a packet now and then, the sender idle in between.
+        for (; t < 500 * MS; t += 10 * MS) {
+            r.delayFor(1250, t);
+            r.idle();
+            r.tick(t);
+        }
+        assertThat(r.rateBps()).isGreaterThanOrEqualTo(400_000_000L);
+    }
+
+    @Test
     void aFixedCapIgnoresReports() {
         RateController r = RateController.fixed(100_000_000, 0);
         r.onReceiverReport(1000, 900, 10 * MS);
