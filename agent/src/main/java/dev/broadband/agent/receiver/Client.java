@@ -39,9 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class Client {
     private static final Logger log = LoggerFactory.getLogger("broadband.client");
     private static final long MS = 1_000_000L;
-    private static final long FIRST_JOIN_INTERVAL = 100 * MS;
-    /** Kept short: a client started before its server should be in the session within moments of it coming up. */
-    private static final long MAX_JOIN_INTERVAL = 250 * MS;
+    /**
+     * Kept short: a client started before its server is in the session within moments of it coming up, and the
+     * session starts when the last expected client is in. After a while of waiting, once a second is enough.
+     */
+    private static final long JOIN_INTERVAL = 100 * MS;
+    private static final long PATIENT_JOIN_INTERVAL = 1000 * MS;
+    private static final long PATIENCE = 120_000 * MS;
     private static final long WAIT_LOG_INTERVAL = 5000 * MS;
     private static final long HEARTBEAT_INTERVAL = 200 * MS;
     private static final RepairTiming REPAIR = RepairTiming.DEFAULT;
@@ -116,7 +120,6 @@ public final class Client {
 
     private Welcome join() throws IOException, SessionFailure {
         long start = System.nanoTime();
-        long interval = FIRST_JOIN_INTERVAL;
         long nextJoin = start;
         long nextLog = start + WAIT_LOG_INTERVAL;
         int badAnswers = 0;
@@ -125,8 +128,7 @@ public final class Client {
             long now = System.nanoTime();
             if (now >= nextJoin) {
                 send(new Join(0, clientId, config.name()));
-                nextJoin = now + interval;
-                interval = Math.min(MAX_JOIN_INTERVAL, interval * 3 / 2);
+                nextJoin = now + (now - start < PATIENCE ? JOIN_INTERVAL : PATIENT_JOIN_INTERVAL);
             }
             while (port.receiveControl(in) != null) {
                 ControlMessage answer;
