@@ -213,7 +213,6 @@ public final class Client {
             }
             port.await(Math.max(0, nextBeat - System.nanoTime()));
         }
-        checkSession(System.nanoTime());
     }
 
     private void checkSession(long now) throws SessionFailure {

@@ -133,8 +133,7 @@ public final class ClientRegistry {
 
     /** Clients that may still ask for repairs: neither finished nor verifying what they already hold. */
     public int receiving() {
-        return (int) clients.values().stream()
-                .filter(c -> c.state == ClientState.JOINED || c.state == ClientState.RECEIVING).count();
+        return (int) (count(ClientState.JOINED) + count(ClientState.RECEIVING));
     }
 
     public long count(ClientState state) {

@@ -104,7 +104,6 @@ public final class Server {
         port.wakeup();
     }
 
-
     /** @return true when every client that joined verified the image */
     public boolean run() throws IOException {
         try {
