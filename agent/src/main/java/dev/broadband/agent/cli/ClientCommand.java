@@ -9,6 +9,7 @@ import dev.broadband.agent.session.Sha256;
 import dev.broadband.agent.sink.FileSink;
 import dev.broadband.agent.sink.StreamSink;
 import dev.broadband.agent.transport.UdpPort;
+import dev.broadband.agent.warmup.WarmUpSession;
 import dev.broadband.agent.wire.WireCodec;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -78,8 +79,10 @@ final class ClientCommand implements Callable<Integer> {
         InetSocketAddress serverAddress = new InetSocketAddress(InetAddress.getByName(server), controlPort);
         ClientConfig config = new ClientConfig(serverAddress, name != null ? name : hostName(), expected, wait, timeout,
                 buffer);
-        try (UdpPort port = UdpPort.forReceiver(chooseInterface(serverAddress))) {
-            ProgressListener progress = Terminal.isTerminal(2) ? new TerminalProgress() : new LogProgress(log);
+        try (UdpPort port = UdpPort.forReceiver(chooseInterface(serverAddress));
+             WarmUpSession warmUp = WarmUpSession.start(codec)) {
+            ProgressListener progress = warmUp.stoppingWhenJoined(
+                    Terminal.isTerminal(2) ? new TerminalProgress() : new LogProgress(log));
             ClientResult result = new Client(port, codec, config, sinks(), progress).run();
             if (result.packetsDropped() > 0) {
                 log.warn("{} packets thrown away unread: another session's, malformed, or failing the MAC check"

@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * client that joined has verified the image, failed, or fallen silent.
  */
 public final class Server {
-    private static final Logger log = LoggerFactory.getLogger("broadband.server");
     private static final long WAIT_LOG_NANOS = 5_000_000_000L;
     private static final long PROGRESS_LOG_NANOS = 2_000_000_000L;
     private static final long PUBLISH_NANOS = 250_000_000L;
@@ -41,6 +40,7 @@ public final class Server {
     /** Clients repeat their result every 200 ms until acknowledged: this outlasts two lost acknowledgements. */
     private static final long RESULT_LINGER = 500_000_000L;
 
+    private final Logger log;
     private final PacketPort port;
     private final ImageSource image;
     private final FirstPassHash hash;
@@ -73,6 +73,13 @@ public final class Server {
 
     public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard) {
+        this(port, image, codec, config, statusBoard, LoggerFactory.getLogger("broadband.server"));
+    }
+
+    /** @param log where the session's story goes; a session nobody watches (a warm-up) passes a silent one */
+    public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
+                  Consumer<SessionStatus> statusBoard, Logger log) {
+        this.log = log;
         this.port = port;
         this.image = image;
         this.codec = codec;

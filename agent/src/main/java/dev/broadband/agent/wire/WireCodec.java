@@ -42,6 +42,11 @@ public final class WireCodec {
         this.authenticator = authenticator;
     }
 
+    /** A codec with the same key for another thread (a MAC computation holds state). */
+    public WireCodec copy() {
+        return new WireCodec(authenticator == null ? null : authenticator.copy());
+    }
+
     public boolean keyed() {
         return authenticator != null;
     }

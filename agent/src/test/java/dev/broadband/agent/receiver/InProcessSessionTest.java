@@ -161,6 +161,39 @@ class InProcessSessionTest {
     }
 
     @Test
+    void theClientSaysWhenItJoinedBeforeAnyProgressSoThatWhatItDidWhileWaitingCanStop() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(500_000, 9);
+        RunningServer server = startServer(net, image, 1, null, 0, true);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void joined() {
+                heard.add("joined");
+            }
+
+            @Override
+            public void progress(String phase, long done, long total) {
+                heard.add(phase);
+            }
+
+            @Override
+            public void finished() {
+                heard.add("finished");
+            }
+        };
+        ClientConfig config = new ClientConfig(SERVER, "c", null, Duration.ofSeconds(60), Duration.ofSeconds(10),
+                ClientConfig.DEFAULT_BUFFER_BYTES);
+        Path out = dir.resolve("out");
+        ClientResult client = new Client(net.open(), new WireCodec(null), config, (size, buf) -> FileSink.open(out, size),
+                listener).run();
+        assertThat(client.ok()).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(heard.get(0)).isEqualTo("joined");
+        assertThat(heard).containsOnlyOnce("joined").contains("receiving").endsWith("finished");
+    }
+
+    @Test
     void withAnotherExpectedHashAClientRefusesTheImageWithoutWritingAByte() throws Exception {
         MemoryNetwork net = new MemoryNetwork(4096);
         Path image = image(2_000_000, 7);
