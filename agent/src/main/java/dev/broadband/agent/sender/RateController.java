@@ -84,6 +84,18 @@ public final class RateController {
         }
     }
 
+    /**
+     * Streaming starts now. The time before, spent waiting for clients, was no window of sending: counted as one,
+     * it had pulled the rate down to its floor with the first tick, and a transfer began at 10 Mbit/s.
+     */
+    public void begin(long now) {
+        lastRefill = now;
+        lastIncrease = now;
+        windowStart = now;
+        windowBytes = 0;
+        idleInWindow = false;
+    }
+
     /** The sender had nothing to send for a moment: what goes out meanwhile says nothing of what could. */
     public void idle() {
         idleInWindow = true;
@@ -93,17 +105,20 @@ public final class RateController {
      * Called while sending: raises the rate a step per interval since the last decrease, but never far above what
      * actually went out while the sender was busy, so that a decrease takes effect at once rather than first eating
      * unused headroom. A window with idle time is not held against the rate: waiting for repairs to be asked is
-     * not a slow link, and clamping there sank the rate after every lull.
+     * not a slow link, and clamping there sank the rate after every lull. Nor does one slow window cut deeper than
+     * a back-off: a sender busy elsewhere for a moment (its code still cold, or another process on its core) would
+     * otherwise start over from a fraction of the rate.
      */
     public void tick(long now) {
         if (!adaptive || now - lastIncrease <= ADJUST_INTERVAL_NANOS) {
             return;
         }
         double achieved = windowBytes * 8e9 / Math.max(1, now - windowStart);
-        rateBps = Math.min(ceilingBps, rateBps + Math.max(stepBps, rateBps * GROWTH));
-        if (!idleInWindow && rateBps > achieved * HEADROOM) {
-            rateBps = Math.max(floorBps, achieved * HEADROOM);
+        double raised = Math.min(ceilingBps, rateBps + Math.max(stepBps, rateBps * GROWTH));
+        if (!idleInWindow && raised > achieved * HEADROOM) {
+            raised = Math.max(floorBps, Math.max(rateBps * DECREASE, achieved * HEADROOM));
         }
+        rateBps = raised;
         lastIncrease = now;
         windowStart = now;
         windowBytes = 0;

@@ -156,6 +156,7 @@ public final class Server {
                 if (decision == StartPolicy.Decision.START) {
                     phase = SessionPhase.STREAMING;
                     startedAt = Instant.now();
+                    rate.begin(System.nanoTime());
                     log.info("streaming to {} client(s)", clients.size());
                 } else {
                     logWaiting(now);

@@ -73,6 +73,30 @@ class RateControllerTest {
     }
 
     @Test
+    void theWaitForClientsIsNoWindowOfSending() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        long start = 10_000 * MS;
+        r.begin(start);
+        // The first 100 ms of streaming go out at the full 400 Mbit/s: 5000 bytes every 100 microseconds.
+        long t = start;
+        for (; t <= start + 101 * MS; t += 100_000) {
+            assertThat(r.delayFor(5000, t)).isZero();
+        }
+        r.tick(t);
+        assertThat(r.rateBps()).as("the ten seconds of waiting do not count as ten seconds of sending little")
+                .isGreaterThan(400_000_000L);
+    }
+
+    @Test
+    void oneWindowSpentBusyElsewhereCutsTheRateNoDeeperThanABackOff() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        r.begin(0);
+        r.delayFor(1250, 0);
+        r.tick(101 * MS);
+        assertThat(r.rateBps()).isEqualTo(340_000_000L);
+    }
+
+    @Test
     void aFixedCapIgnoresReports() {
         RateController r = RateController.fixed(100_000_000, 0);
         r.onReceiverReport(1000, 900, 10 * MS);
