@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the jib image configuration without a registry or a container runtime:
 # builds each image with `jib:buildTar` on a `scratch` base (works offline), unpacks the
-# layers, checks that the entrypoint is `java -cp @/app/jib-classpath-file <main class>`
+# layers, checks that the entrypoint is `java [flags] -cp @/app/jib-classpath-file <main class>`
 # and runs that entrypoint with the host's java, /app mapped to the unpacked directory.
 #
 #   operator/src/test/sh/check-jib-images.sh              # operator and agent
@@ -17,6 +17,11 @@ modules=("$@")
 declare -A MAIN=(
   [operator]=dev.broadband.operator.OperatorMain
   [agent]=dev.broadband.agent.cli.Main
+)
+# The JVM flags each image gives (the agent's are bin/broadband's, see there).
+declare -A FLAGS=(
+  [operator]=""
+  [agent]="-XX:+UseSerialGC -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,dev/broadband/*.*,0.1"
 )
 # Arguments that make each entrypoint print and exit 0 without a cluster or a network.
 declare -A ARGS=(
@@ -42,7 +47,8 @@ for module in "${modules[@]}"; do
     tar -xzf "$dir/$layer" -C "$fs" 2>/dev/null || tar -xf "$dir/$layer" -C "$fs"
   done
   entrypoint="$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["config"]["Entrypoint"]))' "$dir/$config")"
-  expected="[\"java\", \"-cp\", \"@/app/jib-classpath-file\", \"$main\"]"
+  read -r -a flags <<< "${FLAGS[$module]}"
+  expected="$(python3 -c 'import json,sys; print(json.dumps(["java", *sys.argv[2:], "-cp", "@/app/jib-classpath-file", sys.argv[1]]))' "$main" ${flags[@]+"${flags[@]}"})"
   if [[ "$entrypoint" != "$expected" ]]; then
     echo "FAIL: $module entrypoint is $entrypoint, expected $expected"; failed=1; continue
   fi
@@ -56,8 +62,8 @@ for module in "${modules[@]}"; do
   done || missing=1
   [[ $missing -eq 0 ]] || { failed=1; continue; }
 
-  echo "== $module: java -cp @/app/jib-classpath-file $main ${ARGS[$module]}"
-  if java -cp "@$dir/classpath" "$main" ${ARGS[$module]} > "$dir/out" 2>&1; then
+  echo "== $module: java ${FLAGS[$module]} -cp @/app/jib-classpath-file $main ${ARGS[$module]}"
+  if java ${flags[@]+"${flags[@]}"} -cp "@$dir/classpath" "$main" ${ARGS[$module]} > "$dir/out" 2>&1; then
     head -5 "$dir/out"
     echo "OK: $module image entrypoint runs"
   else
