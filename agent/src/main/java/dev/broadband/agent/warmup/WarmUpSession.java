@@ -45,8 +45,8 @@ import org.slf4j.helpers.NOPLogger;
  */
 public final class WarmUpSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("broadband.client");
-    static final long IMAGE_BYTES = 16L << 20;
-    static final int ROUNDS = 3;
+    private static final long IMAGE_BYTES = 16L << 20;
+    private static final int ROUNDS = 3;
     private static final double LOSS = 0.02;
     /** Below what loopback takes, so that the warm-up needs no rate adaptation of its own. */
     private static final long RATE_BPS = 800_000_000L;
@@ -202,11 +202,12 @@ public final class WarmUpSession implements AutoCloseable {
         }
     }
 
-    private static void writeRandom(Path file, long bytes) throws IOException {
+    /** Stops early when the real session began meanwhile: then the file is not needed. */
+    private void writeRandom(Path file, long bytes) throws IOException {
         SplittableRandom random = new SplittableRandom();
         byte[] chunk = new byte[1 << 20];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            for (long written = 0; written < bytes; written += chunk.length) {
+            for (long written = 0; written < bytes && !stopped; written += chunk.length) {
                 random.nextBytes(chunk);
                 channel.write(ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, bytes - written)));
             }
