@@ -113,6 +113,11 @@ class WireCodecTest {
             codec.open(truncated);
             assertThatThrownBy(() -> codec.decodeControl(truncated)).isInstanceOf(MalformedPacketException.class);
         }
+        for (int type : new int[] {0, 11, 127}) {
+            byte[] unknown = packet.clone();
+            unknown[3] = (byte) type;
+            assertThatThrownBy(() -> codec.open(ByteBuffer.wrap(unknown))).hasMessageContaining("unknown packet type " + type);
+        }
         packet[2] = 9;
         assertThatThrownBy(() -> codec.open(ByteBuffer.wrap(packet))).hasMessageContaining("protocol version 9");
     }
