@@ -90,10 +90,7 @@ public final class RateController {
      */
     public void begin(long now) {
         lastRefill = now;
-        lastIncrease = now;
-        windowStart = now;
-        windowBytes = 0;
-        idleInWindow = false;
+        startWindow(now);
     }
 
     /** The sender had nothing to send for a moment: what goes out meanwhile says nothing of what could. */
@@ -119,6 +116,10 @@ public final class RateController {
             raised = Math.max(floorBps, Math.max(rateBps * DECREASE, achieved * HEADROOM));
         }
         rateBps = raised;
+        startWindow(now);
+    }
+
+    private void startWindow(long now) {
         lastIncrease = now;
         windowStart = now;
         windowBytes = 0;
