@@ -102,11 +102,16 @@ class InProcessSessionTest {
 
     private CompletableFuture<ClientResult> startClient(PacketPort port, PacketAuthenticator key, Sha256 expected,
                                                         SinkFactory sinks) {
+        return startClient(port, key, expected, sinks, ProgressListener.NONE);
+    }
+
+    private CompletableFuture<ClientResult> startClient(PacketPort port, PacketAuthenticator key, Sha256 expected,
+                                                        SinkFactory sinks, ProgressListener progress) {
         ClientConfig config = new ClientConfig(SERVER, "c", expected, Duration.ofSeconds(60), Duration.ofSeconds(10),
                 ClientConfig.DEFAULT_BUFFER_BYTES);
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return new Client(port, new WireCodec(key), config, sinks, ProgressListener.NONE).run();
+                return new Client(port, new WireCodec(key), config, sinks, progress).run();
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -165,32 +170,15 @@ class InProcessSessionTest {
         MemoryNetwork net = new MemoryNetwork(4096);
         Path image = image(500_000, 9);
         RunningServer server = startServer(net, image, 1, null, 0, true);
-        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void joined() {
-                heard.add("joined");
-            }
-
-            @Override
-            public void progress(String phase, long done, long total) {
-                heard.add(phase);
-            }
-
-            @Override
-            public void finished() {
-                heard.add("finished");
-            }
-        };
-        ClientConfig config = new ClientConfig(SERVER, "c", null, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                ClientConfig.DEFAULT_BUFFER_BYTES);
+        RecordingProgress progress = new RecordingProgress();
         Path out = dir.resolve("out");
-        ClientResult client = new Client(net.open(), new WireCodec(null), config, (size, buf) -> FileSink.open(out, size),
-                listener).run();
+        ClientResult client = startClient(net.open(), null, null, (size, buf) -> FileSink.open(out, size), progress)
+                .get(60, TimeUnit.SECONDS);
         assertThat(client.ok()).isTrue();
         assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+        List<String> heard = progress.heard();
         assertThat(heard.get(0)).isEqualTo("joined");
-        assertThat(heard).containsOnlyOnce("joined").contains("receiving").endsWith("finished");
+        assertThat(heard).containsOnlyOnce("joined").anyMatch(e -> e.startsWith("receiving ")).endsWith("finished");
     }
 
     @Test

@@ -3,12 +3,12 @@ package dev.broadband.agent.warmup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.broadband.agent.receiver.ProgressListener;
+import dev.broadband.agent.receiver.RecordingProgress;
 import dev.broadband.agent.wire.PacketAuthenticator;
 import dev.broadband.agent.wire.WireCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -43,23 +43,8 @@ class WarmUpSessionTest {
     @Test
     void joiningTheRealSessionStopsTheWarmUpMidRoundAndPassesEveryEventOn() throws Exception {
         WarmUpSession warmUp = WarmUpSession.start(new WireCodec(null), 64 << 20, 1000, scratch);
-        List<String> heard = new ArrayList<>();
-        ProgressListener listener = warmUp.stoppingWhenJoined(new ProgressListener() {
-            @Override
-            public void joined() {
-                heard.add("joined");
-            }
-
-            @Override
-            public void progress(String phase, long done, long total) {
-                heard.add(phase + " " + done + "/" + total);
-            }
-
-            @Override
-            public void finished() {
-                heard.add("finished");
-            }
-        });
+        RecordingProgress recorder = new RecordingProgress();
+        ProgressListener listener = warmUp.stoppingWhenJoined(recorder);
         while (filesIn(scratch).isEmpty()) {
             Thread.sleep(1);
         }
@@ -69,7 +54,7 @@ class WarmUpSessionTest {
         assertThat(warmUp.awaitEnd(HANG)).isTrue();
         assertThat(warmUp.verifiedRounds()).isLessThan(1000);
         assertThat(filesIn(scratch)).isEmpty();
-        assertThat(heard).containsExactly("joined", "receiving 1/2", "finished");
+        assertThat(recorder.heard()).containsExactly("joined", "receiving 1/2", "finished");
     }
 
     private static List<Path> filesIn(Path dir) throws Exception {
