@@ -7,7 +7,7 @@
 #   operator/src/test/sh/check-jib-images.sh              # operator and agent
 #   operator/src/test/sh/check-jib-images.sh operator     # one of them
 #
-# Expects the modules' dependencies installed (e.g. `mvn -q install -DskipTests`).
+# Builds each module with the reactor modules it needs (-am), so nothing has to be installed first.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../../../.." && pwd)"
@@ -36,7 +36,7 @@ failed=0
 for module in "${modules[@]}"; do
   main="${MAIN[$module]:?unknown module $module}"
   echo "== $module: jib:buildTar on scratch"
-  (cd "$root" && mvn -q -B -pl "$module" package jib:buildTar -DskipTests -Djib.from.image=scratch)
+  (cd "$root" && mvn -q -B -pl "$module" -am package jib:buildTar -DskipTests -Djib.from.image=scratch)
   tar="$root/$module/target/jib-image.tar"
   [[ -s "$tar" ]] || { echo "FAIL: $tar not written"; failed=1; continue; }
 
