@@ -46,7 +46,6 @@ public final class Client {
     private static final long PATIENT_JOIN_INTERVAL = 1000 * MS;
     private static final long PATIENCE = 120_000 * MS;
     private static final long WAIT_LOG_INTERVAL = 5000 * MS;
-    private static final long HEARTBEAT_INTERVAL = 200 * MS;
     private static final RepairTiming REPAIR = RepairTiming.DEFAULT;
     private static final long DONE_RETRY = 200 * MS;
     private static final long DONE_PATIENCE = 5000 * MS;
@@ -185,6 +184,10 @@ public final class Client {
         view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
         repairs = new RepairRequester(g.blockCount(), REPAIR, random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
+        String shortfall = port.receiveBufferShortfall();
+        if (shortfall != null) {
+            log.warn(shortfall);
+        }
         pacing = new ReceivePacing(port.dataBufferBytes());
         lastHeard = System.nanoTime();
         if (config.expectedSha256() != null && imageSha256 == null) {
@@ -212,7 +215,7 @@ public final class Client {
             checkSession(now);
             if (now >= nextBeat) {
                 beat();
-                nextBeat = now + HEARTBEAT_INTERVAL;
+                nextBeat = now + Heartbeat.INTERVAL_NANOS;
             }
             port.await(Math.max(0, nextBeat - System.nanoTime()));
         }
@@ -268,7 +271,7 @@ public final class Client {
                 progress.progress(verification == null ? "receiving" : "verifying",
                         verification == null ? blocks.bytesComplete() : (long) (verified[0] * session.imageSize()),
                         session.imageSize());
-                nextBeat = now + HEARTBEAT_INTERVAL;
+                nextBeat = now + Heartbeat.INTERVAL_NANOS;
             }
             if (burst > 0) {
                 long pause = pacing.pauseAfter(burst, now);

@@ -54,6 +54,11 @@ public abstract class ForwardingPort implements PacketPort {
     }
 
     @Override
+    public String receiveBufferShortfall() {
+        return inner.receiveBufferShortfall();
+    }
+
+    @Override
     public long overflowDrops() {
         return inner.overflowDrops();
     }

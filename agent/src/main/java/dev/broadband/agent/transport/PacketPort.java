@@ -37,6 +37,14 @@ public interface PacketPort extends Closeable {
         return 0;
     }
 
+    /**
+     * What the system granted of the receive buffer asked for, when it granted less (one line, with the setting that
+     * raises it); null when it granted all or cannot tell.
+     */
+    default String receiveBufferShortfall() {
+        return null;
+    }
+
     /** Datagrams the kernel dropped because this port's receive buffer was full, or -1 when unknown. */
     default long overflowDrops() {
         return -1;

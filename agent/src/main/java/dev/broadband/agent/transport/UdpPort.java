@@ -1,5 +1,6 @@
 package dev.broadband.agent.transport;
 
+import dev.broadband.agent.Units;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** {@link PacketPort} over real UDP sockets (IPv4). */
@@ -23,6 +26,7 @@ public final class UdpPort implements PacketPort {
     private final DatagramChannel control;
     private DatagramChannel data;
     private SocketAddress dataDestination;
+    private static final Path RMEM_MAX = Path.of("/proc/sys/net/core/rmem_max");
     private final SocketDrops drops = new SocketDrops();
     private NetworkInterface receiveInterface;
 
@@ -155,6 +159,27 @@ public final class UdpPort implements PacketPort {
     @Override
     public void wakeup() {
         selector.wakeup();
+    }
+
+    @Override
+    public String receiveBufferShortfall() {
+        long cap = rmemMax();
+        if (data == null || cap < 0 || cap >= RECEIVE_BUFFER) {
+            return null;
+        }
+        return String.format("the kernel caps socket receive buffers at %s (net.core.rmem_max), below the %s asked for:"
+                        + " a pause of this receiver longer than about %d ms at 1 Gbit/s loses packets; raise the cap with"
+                        + " 'sysctl -w net.core.rmem_max=%d'", Units.formatBytes(cap), Units.formatBytes(RECEIVE_BUFFER),
+                cap * 8 / 1_000_000, RECEIVE_BUFFER);
+    }
+
+    /** Linux's cap on what SO_RCVBUF may ask for; -1 elsewhere. */
+    private static long rmemMax() {
+        try {
+            return Long.parseLong(Files.readString(RMEM_MAX).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     @Override

@@ -26,9 +26,15 @@ public sealed interface ControlMessage {
     /** Client to server: these blocks lack these packets. */
     record Nack(long session, long clientId, List<BlockNeed> needs) implements ControlMessage {}
 
-    /** Client to server, periodically: I am alive and this far. */
+    /**
+     * Client to server, every {@link #INTERVAL_NANOS}: I am alive and this far; my socket dropped this many datagrams
+     * for want of buffer so far (cumulative; -1 when unknown), and I lost this share of data packets since my last.
+     */
     record Heartbeat(long session, long clientId, ClientPhase phase, long bytesDone, long overflowDrops,
-                     int lossPermille) implements ControlMessage {}
+                     int lossPermille) implements ControlMessage {
+        /** The sender's rate control reads a report as news of the last interval, so both ends share it. */
+        public static final long INTERVAL_NANOS = 200_000_000L;
+    }
 
     /** Client to server: I finished; ok only when what I wrote hashed to the image's SHA-256. */
     record Done(long session, long clientId, boolean ok, String message) implements ControlMessage {}
