@@ -1,6 +1,7 @@
 package dev.broadband.agent.transport;
 
 import dev.broadband.agent.Units;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -175,8 +176,9 @@ public final class UdpPort implements PacketPort {
 
     /** Linux's cap on what SO_RCVBUF may ask for; -1 elsewhere. */
     private static long rmemMax() {
-        try {
-            return Long.parseLong(Files.readString(RMEM_MAX).trim());
+        // Read line-wise: Files.readString trusts the size procfs reports and returned the first digit only.
+        try (BufferedReader in = Files.newBufferedReader(RMEM_MAX)) {
+            return Long.parseLong(in.readLine().trim());
         } catch (IOException | RuntimeException e) {
             return -1;
         }
