@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +123,42 @@ class NamespaceSegmentIT {
                 assertThat(Files.readAllBytes(file("b-out-" + i).toPath())).as("output of client %d", i).isEqualTo(expected);
             }
         }
+    }
+
+    /**
+     * Not a timing test: a check that the default rate does not collapse, as it once did to a few per cent of the
+     * link on 2-core machines. Both runs' seconds are the server's own, from its start of streaming to its end.
+     */
+    @Test
+    void theDefaultRateIsNoSlowerThanAFixedCapChosenForTheLink() throws Exception {
+        try (Segment net = Segment.up("btd", 4, "--loss", "1", "--rate", "1gbit")) {
+            double fixed = sessionSeconds(net, "fixed", "--rate", "950mbit");
+            double adaptive = sessionSeconds(net, "default");
+            assertThat(adaptive).as("default %.1f s against %.1f s at --rate 950mbit", adaptive, fixed)
+                    .isLessThan(2 * fixed + 2);
+        }
+    }
+
+    private static double sessionSeconds(Segment net, String run, String... serverOptions) throws Exception {
+        List<Process> clients = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            clients.add(net.broadband(net.receiver(i), null, null, file("d-" + run + "-client-" + i + ".log"), "client",
+                    Segment.SENDER_ADDRESS, "--wait", "60s", "--name", "r" + i, "--output",
+                    file("d-" + run + "-out-" + i).getPath()));
+        }
+        File serverLog = file("d-" + run + "-server.log");
+        List<String> args = new ArrayList<>(List.of("server", Segment.BROADCAST, "--file", image.toString(),
+                "--min-clients", "4"));
+        args.addAll(List.of(serverOptions));
+        Process server = net.broadband(net.sender(), null, null, serverLog, args.toArray(String[]::new));
+        for (int i = 1; i <= 4; i++) {
+            File log = file("d-" + run + "-client-" + i + ".log");
+            assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d; log:%n%s", i, log(log)).isZero();
+        }
+        assertThat(await(server, "server", serverLog)).as("server; log:%n%s", log(serverLog)).isZero();
+        Matcher finished = Pattern.compile("finished after ([0-9.]+) s").matcher(log(serverLog));
+        assertThat(finished.find()).as("server log:%n%s", log(serverLog)).isTrue();
+        return Double.parseDouble(finished.group(1));
     }
 
     @Test
