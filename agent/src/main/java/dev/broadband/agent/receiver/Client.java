@@ -296,7 +296,7 @@ public final class Client {
         }
     }
 
-    private int drainData(long now) throws IOException {
+    private int drainData(long now) throws IOException, SessionFailure {
         int n = 0;
         while (n < DATA_BURST && port.receiveData(in) != null) {
             n++;
@@ -322,11 +322,25 @@ public final class Client {
             }
             loss.onPacket(WireCodec.dataSeq(in));
             int length = in.limit() - WireCodec.DATA_HEADER;
-            if (!blocks.accept(WireCodec.dataBlock(in), WireCodec.dataSymbol(in), in, WireCodec.DATA_HEADER, length)) {
+            if (!accept(WireCodec.dataBlock(in), WireCodec.dataSymbol(in), length)) {
                 packetsDropped++;
             }
         }
         return n;
+    }
+
+    /**
+     * A failing disk (full, vanished, an I/O error) ends the session for this client at once, and the server hears
+     * why from its Done instead of waiting out its drop timeout to report silence.
+     */
+    private boolean accept(int block, int symbol, int length) throws SessionFailure {
+        try {
+            return blocks.accept(block, symbol, in, WireCodec.DATA_HEADER, length);
+        } catch (IOException e) {
+            String why = e.getMessage() != null ? e.getMessage() : e.toString();
+            throw new SessionFailure("writing " + sink.description() + " failed: " + why
+                    + "; the image there is incomplete: fix the target and run the client again");
+        }
     }
 
     private void onSenderMessage(ControlMessage message) {

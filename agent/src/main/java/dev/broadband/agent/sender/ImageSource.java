@@ -61,7 +61,7 @@ public final class ImageSource implements AutoCloseable {
 
     private static long sizeOf(FileChannel channel, Path path) throws IOException {
         // fstat reports size 0 for a block device: an image may be read straight from a disk.
-        return BlockDevices.isBlockDevice(path) ? BlockDevices.size(path) : channel.size();
+        return BlockDevices.SYSTEM.isBlockDevice(path) ? BlockDevices.SYSTEM.size(path) : channel.size();
     }
 
     public long size() {

@@ -1,6 +1,5 @@
 package dev.broadband.agent.sink;
 
-import dev.broadband.agent.Units;
 import dev.broadband.agent.session.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,12 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /**
  * A regular file (created or overwritten, ending at exactly the image size) or a block device (written in place,
- * never truncated; refused when mounted or smaller than the image). Writes land at their offsets in any order.
+ * never truncated; refused as {@link DeviceCheck} says). Writes land at their offsets in any order.
  */
 public final class FileSink implements Sink {
     private final FileChannel channel;
@@ -33,17 +31,8 @@ public final class FileSink implements Sink {
         if (Files.isDirectory(path)) {
             throw new IOException(path + " is a directory: give a file or a block device as --output");
         }
-        if (BlockDevices.isBlockDevice(path)) {
-            Optional<String> mounted = BlockDevices.mountPoint(path);
-            if (mounted.isPresent()) {
-                throw new IOException("device " + path + " is mounted at " + mounted.get()
-                        + ": unmount it first; broadband never writes a mounted device");
-            }
-            long deviceSize = BlockDevices.size(path);
-            if (deviceSize < imageSize) {
-                throw new IOException("device " + path + " holds " + Units.formatBytes(deviceSize) + " (" + deviceSize
-                        + " bytes) but the image needs " + imageSize + " bytes: choose a larger device");
-            }
+        if (BlockDevices.SYSTEM.isBlockDevice(path)) {
+            new DeviceCheck(BlockDevices.SYSTEM).check(path, imageSize);
             return new FileSink(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), path,
                     imageSize);
         }
@@ -84,7 +73,7 @@ public final class FileSink implements Sink {
     /** Every chunk is fsynced before it is read back and hashed; the last ones here, the rest while receiving. */
     @Override
     public Sha256 finish(DoubleConsumer progress) throws IOException {
-        if (!BlockDevices.isBlockDevice(path) && channel.size() != imageSize) {
+        if (!BlockDevices.SYSTEM.isBlockDevice(path) && channel.size() != imageSize) {
             channel.truncate(imageSize);
             if (channel.size() < imageSize) {
                 throw new IOException(path + " has " + channel.size() + " bytes after the transfer, not " + imageSize);

@@ -2,6 +2,7 @@ package dev.broadband.agent.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.broadband.agent.sender.ClientState;
 import dev.broadband.agent.sender.ImageSource;
 import dev.broadband.agent.sender.Server;
 import dev.broadband.agent.sender.ServerConfig;
@@ -9,6 +10,7 @@ import dev.broadband.agent.sender.SessionStatus;
 import dev.broadband.agent.sender.StartPolicy;
 import dev.broadband.agent.session.Sha256;
 import dev.broadband.agent.sink.FileSink;
+import dev.broadband.agent.sink.ForwardingSink;
 import dev.broadband.agent.sink.StreamSink;
 import dev.broadband.agent.transport.ForwardingPort;
 import dev.broadband.agent.transport.LossyPort;
@@ -193,6 +195,38 @@ class InProcessSessionTest {
         assertThat(client.message()).contains("given with --sha256: refusing it");
         assertThat(out).doesNotExist();
         assertThat(server.result().get(30, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void aClientWhoseDiskFillsMidwayTellsTheServerWhyAtOnceAndTheOtherFinishes() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = image(4_000_000, 11);
+        RunningServer server = startServer(net, image, 2, null, 0, true);
+        Path full = dir.resolve("full");
+        Path fine = dir.resolve("fine");
+        // A disk with room for the first megabyte only.
+        SinkFactory fills = (size, buf) -> new ForwardingSink(FileSink.open(full, size)) {
+            @Override
+            public boolean write(long offset, ByteBuffer data) throws IOException {
+                if (offset + data.remaining() > 1_000_000) {
+                    throw new IOException("No space left on device");
+                }
+                return super.write(offset, data);
+            }
+        };
+        CompletableFuture<ClientResult> failing = startClient(net.open(), null, fills);
+        CompletableFuture<ClientResult> other = startClient(net.open(), null, (size, buf) -> FileSink.open(fine, size));
+
+        ClientResult failed = failing.get(60, TimeUnit.SECONDS);
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.message()).startsWith("writing " + full + " failed: No space left on device");
+        assertThat(other.get(60, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isFalse();
+        assertThat(server.board().get().clients()).anySatisfy(c -> {
+            assertThat(c.state()).isEqualTo(ClientState.FAILED);
+            assertThat(c.message()).as("the reason, not silence").contains("No space left on device");
+        });
+        assertThat(Files.readAllBytes(fine)).isEqualTo(Files.readAllBytes(image));
     }
 
     @Test
