@@ -38,7 +38,8 @@ final class Heartbeats {
         }
         long sent = receiver.sent() - reportedSent;
         long lost = receiver.lost() - reportedLost;
-        Report report = new Report(receiver.overflowDrops() - reportedDrops, sent == 0 ? 0 : (int) (lost * 1000 / sent));
+        int lossPermille = sent == 0 ? 0 : (int) (lost * 1000 / sent);
+        Report report = new Report(receiver.overflowDrops() - reportedDrops, lossPermille);
         reportedDrops = receiver.overflowDrops();
         reportedSent = receiver.sent();
         reportedLost = receiver.lost();
