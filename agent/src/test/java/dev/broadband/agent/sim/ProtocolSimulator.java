@@ -4,6 +4,7 @@ import dev.broadband.agent.receiver.BlockProgress;
 import dev.broadband.agent.receiver.CarouselView;
 import dev.broadband.agent.receiver.RepairRequester;
 import dev.broadband.agent.receiver.RepairTiming;
+import dev.broadband.agent.sender.RateController;
 import dev.broadband.agent.sender.ServerConfig;
 import dev.broadband.agent.sender.Batch;
 import dev.broadband.agent.sender.Carousel;
@@ -22,7 +23,8 @@ import java.util.SplittableRandom;
 /**
  * Runs the real decision logic of a session — the sender's {@link Carousel}, each receiver's {@link CarouselView}
  * and {@link RepairRequester} — over a virtual network with a virtual clock: a link of a given rate, a round-trip
- * time for the feedback, and per-receiver loss. Image bytes are not moved; each receiver keeps only which packets
+ * time for the feedback, and per-receiver loss; optionally receivers whose hosts may not keep up, and a sender that
+ * paces by its real adaptive {@link RateController}. Image bytes are not moved; each receiver keeps only which packets
  * of each block it holds. Deterministic for a seed.
  */
 public final class ProtocolSimulator {
@@ -36,9 +38,45 @@ public final class ProtocolSimulator {
     /**
      * What to simulate. {@code meanBurst} 1 is independent loss; more is bursty (Gilbert–Elliott). {@code interleave}
      * is how many blocks of a pass go out interleaved, as the sender's {@link ServerConfig#INTERLEAVE_BLOCKS}.
+     * {@code hosts}, when not null, makes each receiver a host that may not keep up and the sender adapt its rate.
      */
     public record Scenario(int receivers, double loss, double meanBurst, long imageBytes, long linkBps, long rttNanos,
-                           boolean parity, int blockPackets, int interleave, long seed) {}
+                           boolean parity, int blockPackets, int interleave, long seed, Hosts hosts) {
+        public Scenario {
+            if (hosts != null && meanBurst != 1) {
+                throw new IllegalArgumentException("a receiver model loses independently: no bursts with hosts");
+            }
+        }
+
+        /** Receivers that take everything at once, a sender at the link's rate. */
+        public Scenario(int receivers, double loss, double meanBurst, long imageBytes, long linkBps, long rttNanos,
+                        boolean parity, int blockPackets, int interleave, long seed) {
+            this(receivers, loss, meanBurst, imageBytes, linkBps, rttNanos, parity, blockPackets, interleave, seed,
+                    null);
+        }
+
+        public Scenario withHosts(Hosts hosts) {
+            return new Scenario(receivers, loss, meanBurst, imageBytes, linkBps, rttNanos, parity, blockPackets,
+                    interleave, seed, hosts);
+        }
+    }
+
+    /**
+     * Each receiver a host as {@link ReceiverModel} has it: a socket buffer of {@code bufferPackets} datagrams in front
+     * of a process that takes {@code slowPerSecond} of them until {@code slowUntilNanos} (a JVM still cold), then
+     * {@code perSecond}; each reports its overflow in heartbeats, and the sender paces by the adaptive
+     * {@link RateController}, as the server does unless given a fixed rate.
+     */
+    public record Hosts(int bufferPackets, double slowPerSecond, long slowUntilNanos, double perSecond) {
+        /** With the 4 MiB buffers of the machines where the issue was seen. */
+        public static Hosts withDefaultBuffers(double slowPerSecond, long slowUntilNanos, double perSecond) {
+            return new Hosts(ReceiverModel.DEFAULT_BUFFER_PACKETS, slowPerSecond, slowUntilNanos, perSecond);
+        }
+
+        ReceiverModel model(double wireLoss, SplittableRandom random) {
+            return new ReceiverModel(bufferPackets, slowPerSecond, slowUntilNanos, perSecond, wireLoss, random);
+        }
+    }
 
     /**
      * @param transmissionRatio data and repair packets sent / data packets in the image
@@ -48,10 +86,20 @@ public final class ProtocolSimulator {
     public record Report(Scenario scenario, double seconds, double transmissionRatio, double feedbackRatio,
                          long packetsSent, long nackPackets, long peakBufferBytes) {}
 
-    private record Feedback(long at, List<BlockNeed> needs, SenderStatus status) implements Comparable<Feedback> {
+    /** Something sent back or sent out that takes effect only on arrival. */
+    private record Feedback(long at, Runnable arrival) implements Comparable<Feedback> {
         public int compareTo(Feedback o) {
             return Long.compare(at, o.at);
         }
+    }
+
+    /**
+     * Which of the packets reaching a receiver at {@code now} it gets, in runs as {@link LossProcess#next} gives them:
+     * positive for so many received, negative for so many lost.
+     */
+    @FunctionalInterface
+    private interface Losses {
+        long next(long max, long now);
     }
 
     /** One receiver: which packets of which block it holds, and its real repair logic. */
@@ -63,14 +111,14 @@ public final class ProtocolSimulator {
         final BitSet complete = new BitSet();
         final CarouselView view;
         final RepairRequester requester;
-        final LossProcess loss;
+        final Losses loss;
         final long[] lostData;
         final int[] lostParity;
         int completeBlocks;
         int partialBlocks;
         int peakPartial;
 
-        Receiver(Geometry geometry, boolean parity, int interleave, LossProcess loss, SplittableRandom random) {
+        Receiver(Geometry geometry, boolean parity, int interleave, Losses loss, SplittableRandom random) {
             this.lostData = new long[interleave];
             this.lostParity = new int[interleave];
             this.geometry = geometry;
@@ -87,12 +135,12 @@ public final class ProtocolSimulator {
         }
 
         /**
-         * The batch's packets at positions {@code from} to {@code to} go past: {@code sentData} and
+         * The batch's packets at positions {@code from} to {@code to} go past at {@code now}: {@code sentData} and
          * {@code sentParity} say, for each of its blocks, which data packets and how many parity packets they are.
-         * The loss process is walked run by run and only the lost packets are looked at one by one, so a receiver
+         * Its losses are walked run by run and only the lost packets are looked at one by one, so a receiver
          * costs little per packet that arrives.
          */
-        void hear(Batch batch, int from, int to, long[] sentData, int[] sentParity) {
+        void hear(Batch batch, int from, int to, long[] sentData, int[] sentParity, long now) {
             boolean anyIncomplete = false;
             for (int s = 0; s < batch.size(); s++) {
                 anyIncomplete |= !complete.get(batch.block(s));
@@ -100,11 +148,11 @@ public final class ProtocolSimulator {
                 lostParity[s] = 0;
             }
             if (!anyIncomplete) {
-                skip(to - from);
+                skip(to - from, now);
                 return;
             }
             for (int p = from; p < to; ) {
-                long run = loss.next(to - p);
+                long run = loss.next(to - p, now);
                 if (run > 0) {
                     p += (int) run;
                     continue;
@@ -144,9 +192,9 @@ public final class ProtocolSimulator {
             }
         }
 
-        private void skip(long packets) {
+        private void skip(long packets, long now) {
             for (long left = packets; left > 0; ) {
-                left -= Math.abs(loss.next(left));
+                left -= Math.abs(loss.next(left, now));
             }
         }
 
@@ -165,17 +213,80 @@ public final class ProtocolSimulator {
         }
     }
 
+    /**
+     * The way from the sender to the receivers: packets go out as the pacing lets them, and packets that go out back
+     * to back reach the receivers together, at the instant the first goes out; at the link's pace alone, a chunk of
+     * the schedule reaches them whole.
+     */
+    private static final class Wire {
+        private final List<Receiver> receivers;
+        private final Pacing pacing;
+        private final long packetNanos;
+        private final int blockPackets;
+        private final long[] sentData;
+        private final int[] sentParity;
+
+        Wire(List<Receiver> receivers, Pacing pacing, long linkBps, int blockPackets, int interleave) {
+            this.receivers = receivers;
+            this.pacing = pacing;
+            this.packetNanos = (long) Math.ceil(WIRE_BYTES * 8e9 / linkBps);
+            this.blockPackets = blockPackets;
+            this.sentData = new long[interleave];
+            this.sentParity = new int[interleave];
+        }
+
+        /** Puts packets {@code from} to {@code to} of the batch out from {@code now}; returns when the link is free. */
+        long send(Batch batch, int from, int to, long now) {
+            long start = pacing.send(now);
+            long free = start + packetNanos;
+            int runFrom = from;
+            for (int p = from + 1; p < to; p++) {
+                long at = pacing.send(free);
+                if (at != free) {
+                    deliver(batch, runFrom, p, start);
+                    runFrom = p;
+                    start = at;
+                }
+                free = at + packetNanos;
+            }
+            deliver(batch, runFrom, to, start);
+            return free;
+        }
+
+        private void deliver(Batch batch, int from, int to, long at) {
+            Arrays.fill(sentData, 0);
+            Arrays.fill(sentParity, 0);
+            for (int p = from; p < to; p++) {
+                int symbol = batch.symbolAt(p);
+                if (symbol < blockPackets) {
+                    sentData[batch.slotAt(p)] |= 1L << symbol;
+                } else {
+                    sentParity[batch.slotAt(p)]++;
+                }
+            }
+            for (Receiver r : receivers) {
+                r.hear(batch, from, to, sentData, sentParity, at);
+            }
+        }
+    }
+
     public Report run(Scenario s) {
         Geometry geometry = new Geometry(s.imageBytes(), PAYLOAD, s.blockPackets());
         SplittableRandom random = new SplittableRandom(s.seed());
         Carousel carousel = new Carousel(geometry, s.parity(), 0, s.interleave());
         List<Receiver> receivers = new ArrayList<>();
+        List<ReceiverModel> hosts = new ArrayList<>();
         for (int i = 0; i < s.receivers(); i++) {
-            receivers.add(new Receiver(geometry, s.parity(), s.interleave(), new LossProcess(s.loss(), s.meanBurst(), random.split()),
+            receivers.add(new Receiver(geometry, s.parity(), s.interleave(), losses(s, random.split(), hosts),
                     random.split()));
             carousel.needEverything();
         }
-        long packetNanos = (long) Math.ceil(WIRE_BYTES * 8e9 / s.linkBps());
+        List<Heartbeats> heartbeats = Heartbeats.of(hosts);
+        // Without hosts nobody reports to the rate, and the link alone paces.
+        RateController rate = RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS,
+                ServerConfig.ADAPTIVE_CEILING_BPS, 0);
+        Pacing pacing = s.hosts() == null ? Pacing.LINK : Pacing.by(rate, WIRE_BYTES);
+        Wire wire = new Wire(receivers, pacing, s.linkBps(), geometry.blockPackets(), s.interleave());
         PriorityQueue<Feedback> inFlight = new PriorityQueue<>();
         long now = 0;
         long nextStatus = 0;
@@ -185,27 +296,26 @@ public final class ProtocolSimulator {
         long nacks = 0;
         int done = 0;
         SendSchedule schedule = new SendSchedule(carousel, geometry.blockPackets());
-        long[] sentData = new long[s.interleave()];
-        int[] sentParity = new int[s.interleave()];
         while (done < receivers.size()) {
             while (!inFlight.isEmpty() && inFlight.peek().at() <= now) {
-                Feedback f = inFlight.poll();
-                if (f.status() != null) {
-                    for (Receiver r : receivers) {
-                        r.view.onStatus(f.status());
-                    }
-                } else {
-                    for (BlockNeed need : f.needs()) {
-                        carousel.requestRepair(need.block(), need.mask());
-                    }
-                }
+                inFlight.poll().arrival().run();
             }
             if (now >= nextStatus) {
                 boolean idle = schedule.idle();
                 SenderStatus status = new SenderStatus(1, ++seq, carousel.pass(), carousel.frontier(), idle,
                         receivers.size() - done, null, carousel.queuedRepairs(NEEDS_PER_PACKET));
-                inFlight.add(new Feedback(now + s.rttNanos() / 2, null, status));
+                inFlight.add(new Feedback(now + s.rttNanos() / 2,
+                        () -> receivers.forEach(r -> r.view.onStatus(status))));
                 nextStatus = now + (idle ? IDLE_STATUS : STATUS);
+            }
+            for (int i = 0; i < heartbeats.size(); i++) {
+                Heartbeats.Report beat = heartbeats.get(i).poll(now);
+                // A receiver that is done has left the session.
+                if (beat != null && !receivers.get(i).done()) {
+                    long at = now + s.rttNanos() / 2;
+                    inFlight.add(new Feedback(at,
+                            () -> rate.onReceiverReport(beat.newOverflowDrops(), beat.lossPermille(), at)));
+                }
             }
             if (now >= nextTick) {
                 done = 0;
@@ -217,8 +327,9 @@ public final class ProtocolSimulator {
                     List<BlockNeed> needs = r.requester.due(now, r.view, r, NEEDS_PER_PACKET * 4);
                     for (int i = 0; i < needs.size(); i += NEEDS_PER_PACKET) {
                         nacks++;
+                        List<BlockNeed> packet = needs.subList(i, Math.min(needs.size(), i + NEEDS_PER_PACKET));
                         inFlight.add(new Feedback(now + s.rttNanos() / 2,
-                                needs.subList(i, Math.min(needs.size(), i + NEEDS_PER_PACKET)), null));
+                                () -> packet.forEach(need -> carousel.requestRepair(need.block(), need.mask()))));
                     }
                 }
                 nextTick = now + REPAIR.tickNanos();
@@ -227,6 +338,7 @@ public final class ProtocolSimulator {
                 }
             }
             if (!schedule.next()) {
+                pacing.idle();
                 long wake = Math.min(nextTick, nextStatus);
                 if (!inFlight.isEmpty()) {
                     wake = Math.min(wake, inFlight.peek().at());
@@ -234,28 +346,31 @@ public final class ProtocolSimulator {
                 now = Math.max(now + 1, wake);
                 continue;
             }
-            Batch batch = schedule.batch();
-            int from = schedule.from();
-            int to = schedule.to();
-            Arrays.fill(sentData, 0);
-            Arrays.fill(sentParity, 0);
-            for (int p = from; p < to; p++) {
-                int symbol = batch.symbolAt(p);
-                if (symbol < geometry.blockPackets()) {
-                    sentData[batch.slotAt(p)] |= 1L << symbol;
-                } else {
-                    sentParity[batch.slotAt(p)]++;
-                }
-            }
-            for (Receiver r : receivers) {
-                r.hear(batch, from, to, sentData, sentParity);
-            }
-            schedule.sent(to - from);
-            sent += to - from;
-            now += (to - from) * packetNanos;
+            int count = schedule.to() - schedule.from();
+            now = wire.send(schedule.batch(), schedule.from(), schedule.to(), now);
+            schedule.sent(count);
+            sent += count;
+            pacing.sent(now);
         }
         long dataPackets = geometry.packetCount();
         long peak = receivers.stream().mapToLong(r -> r.peakPartial).max().orElse(0) * geometry.blockBytes();
         return new Report(s, now / 1e9, (double) sent / dataPackets, (double) nacks / dataPackets, sent, nacks, peak);
+    }
+
+    /**
+     * Without hosts, the loss process decides a receiver's loss on the wire. With them, the receiver model alone
+     * decides, on the wire and for want of buffer, datagram by datagram, rather than the loss process for the wire and
+     * the model for the buffer: a heartbeat's loss then counts both, as a client's count of sequence gaps does, and
+     * the repair logic loses exactly the datagrams the rate control hears of. The model's wire loss is independent
+     * only, hence no bursts with hosts. The model goes to {@code hosts}, for its heartbeats.
+     */
+    private static Losses losses(Scenario s, SplittableRandom random, List<ReceiverModel> hosts) {
+        if (s.hosts() == null) {
+            LossProcess process = new LossProcess(s.loss(), s.meanBurst(), random);
+            return (max, now) -> process.next(max);
+        }
+        ReceiverModel host = s.hosts().model(s.loss(), random);
+        hosts.add(host);
+        return (max, now) -> host.arrive(1, now) == 1 ? 1 : -1;
     }
 }

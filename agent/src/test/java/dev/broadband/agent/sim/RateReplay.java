@@ -1,7 +1,6 @@
 package dev.broadband.agent.sim;
 
 import dev.broadband.agent.sender.RateController;
-import dev.broadband.agent.wire.ControlMessage.Heartbeat;
 import java.util.List;
 
 /**
@@ -56,15 +55,7 @@ public final class RateReplay {
         int windows = (int) (durationNanos / WINDOW_NANOS);
         long[] sentBps = new long[windows];
         long[] rateBps = new long[windows];
-        int n = receivers.size();
-        long[] nextReport = new long[n];
-        long[] reportedDrops = new long[n];
-        long[] reportedSent = new long[n];
-        long[] reportedLost = new long[n];
-        for (int i = 0; i < n; i++) {
-            // Clients started at different moments report at different phases of the interval.
-            nextReport[i] = Heartbeat.INTERVAL_NANOS * (i + 1) / n;
-        }
+        List<Heartbeats> heartbeats = Heartbeats.of(receivers);
         rate.begin(0);
         double linkBytes = LINK_BURST_BYTES;
         long windowBytes = 0;
@@ -84,17 +75,10 @@ public final class RateReplay {
                 packets += burst;
                 windowBytes += (long) burst * WIRE_BYTES;
             }
-            for (int i = 0; i < n; i++) {
-                if (now >= nextReport[i]) {
-                    ReceiverModel r = receivers.get(i);
-                    long sent = r.sent() - reportedSent[i];
-                    long lost = r.lost() - reportedLost[i];
-                    int lossPermille = sent == 0 ? 0 : (int) (lost * 1000 / sent);
-                    rate.onReceiverReport(r.overflowDrops() - reportedDrops[i], lossPermille, now);
-                    reportedDrops[i] = r.overflowDrops();
-                    reportedSent[i] = r.sent();
-                    reportedLost[i] = r.lost();
-                    nextReport[i] += Heartbeat.INTERVAL_NANOS;
+            for (Heartbeats beats : heartbeats) {
+                Heartbeats.Report report = beats.poll(now);
+                if (report != null) {
+                    rate.onReceiverReport(report.newOverflowDrops(), report.lossPermille(), now);
                 }
             }
             rate.tick(now);
