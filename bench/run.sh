@@ -2,7 +2,7 @@
 # Peers side by side on a namespace segment: prints figures, never pass/fail.
 #
 #   bench/run.sh [--size MiB] [--receivers "4 10 20"] [--loss "0 1"]
-#                [--tools "ceiling udpcast uftp tcp broadband"]
+#                [--tools "ceiling udpcast uftp tcp broadband broadband@950mbit"]
 #
 # For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
 # uplink capped with tbf at $BENCH_RATE, default 1gbit), one transfer of a random
@@ -10,6 +10,7 @@
 #   tool | N | loss % | seconds | wire ratio | receivers intact
 # seconds = sender start to last receiver exit; wire ratio = bytes that left the
 # sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
+# broadband@RATE is broadband with a fixed --rate RATE instead of its default (adaptive) rate.
 # Progress goes to stderr, the table to stdout. Needs root. See bench/README.md.
 set -euo pipefail
 
@@ -76,7 +77,9 @@ run_cell() {
     busy=$(wait_for_quiet)
     log "$tool N=$n loss=$loss% (timeout ${timeout}s, CPUs ${busy}% busy before the start)"
     tx0=$("$SEGMENT" txbytes "$SEG")
-    "tool_$tool" "$n" "$timeout"
+    TOOL_RATE=""
+    [[ $tool == *@* ]] && TOOL_RATE=${tool#*@}
+    "tool_${tool%%@*}" "$n" "$timeout"
     tx1=$("$SEGMENT" txbytes "$SEG")
 
     local seconds ratio timeouts failures intact

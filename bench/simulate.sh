@@ -3,7 +3,7 @@
 # Prints a markdown table next to the formulas; asserts nothing.
 #   bench/simulate.sh [IMAGE_MIB]     (default 1024)
 set -euo pipefail
-cd "$(dirname "$0")/../agent"
+cd "$(dirname "$0")/../protocol"
 mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 exec java -Xmx8g -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
-  dev.broadband.agent.sim.SimulationReport "$@"
+  dev.broadband.protocol.sim.SimulationReport "$@"

@@ -12,12 +12,12 @@ PORT=7854
 
 # tool_available NAME: the tool can run on this machine.
 tool_available() {
-    case $1 in
+    case ${1%%@*} in
         ceiling)   command -v perl >/dev/null && command -v socat >/dev/null ;;
         udpcast)   command -v udp-sender >/dev/null && command -v udp-receiver >/dev/null ;;
         uftp)      command -v uftp >/dev/null && command -v uftpd >/dev/null ;;
         tcp)       command -v socat >/dev/null && command -v ss >/dev/null ;;
-        broadband) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/agent/target/classes" ] ;;
+        broadband) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
         *) return 1 ;;
     esac
 }
@@ -144,8 +144,10 @@ tool_broadband() {
         BENCH_QUIET_WAIT=60 wait_for_quiet >/dev/null
     fi
     T_START=$(now)
+    local rate=()
+    [ -n "${TOOL_RATE:-}" ] && rate=(--rate "$TOOL_RATE")
     spawn s "$timeout" "$(sender_ns)" "$bb" server "$BCAST_IP" --file "$IMAGE" \
-        --min-clients "$n" ${BENCH_BROADBAND_SERVER_ARGS:-}
+        --min-clients "$n" "${rate[@]}" ${BENCH_BROADBAND_SERVER_ARGS:-}
     local pid
     for pid in "${receivers[@]}"; do wait "$pid" || true; done
     T_END=$(latest_end $(receiver_tags "$n"))

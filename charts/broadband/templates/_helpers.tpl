@@ -29,8 +29,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s/%s:%s" .Values.image.registry .Values.operator.repository (include "broadband.tag" .) -}}
 {{- end -}}
 
-{{- define "broadband.agentImage" -}}
-{{- printf "%s/%s:%s" .Values.image.registry .Values.agent.repository (include "broadband.tag" .) -}}
+{{- define "broadband.programImage" -}}
+{{- printf "%s/%s:%s" .Values.image.registry .Values.program.repository (include "broadband.tag" .) -}}
 {{- end -}}
 
 {{- define "broadband.checkPorts" -}}

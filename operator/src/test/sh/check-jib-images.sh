@@ -4,7 +4,7 @@
 # layers, checks that the entrypoint is `java [flags] -cp @/app/jib-classpath-file <main class>`
 # and runs that entrypoint with the host's java, /app mapped to the unpacked directory.
 #
-#   operator/src/test/sh/check-jib-images.sh              # operator and agent
+#   operator/src/test/sh/check-jib-images.sh              # operator and program
 #   operator/src/test/sh/check-jib-images.sh operator     # one of them
 #
 # Builds each module with the reactor modules it needs (-am), so nothing has to be installed first.
@@ -12,21 +12,21 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../../../.." && pwd)"
 modules=("$@")
-[[ ${#modules[@]} -gt 0 ]] || modules=(operator agent)
+[[ ${#modules[@]} -gt 0 ]] || modules=(operator program)
 
 declare -A MAIN=(
   [operator]=dev.broadband.operator.OperatorMain
-  [agent]=dev.broadband.agent.cli.Main
+  [program]=dev.broadband.program.cli.Main
 )
-# The JVM flags each image gives (the agent's are bin/broadband's, see there).
+# The JVM flags each image gives (the program's are bin/broadband's, see there).
 declare -A FLAGS=(
   [operator]=""
-  [agent]="-XX:+UseSerialGC -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,dev/broadband/*.*,0.1"
+  [program]="-XX:+UseSerialGC -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,dev/broadband/*.*,0.1"
 )
 # Arguments that make each entrypoint print and exit 0 without a cluster or a network.
 declare -A ARGS=(
   [operator]="--version"
-  [agent]="--help"
+  [program]="--help"
 )
 
 work="$(mktemp -d)"

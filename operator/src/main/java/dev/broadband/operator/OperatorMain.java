@@ -45,7 +45,7 @@ public final class OperatorMain {
     Runtime.getRuntime().addShutdownHook(new Thread(health::close, "health-server-stop"));
     operator.start();
     LOG.info("broadband operator {} started; agent image {}, {} port slots from {}, watching {}",
-        version(), config.agentImage(), config.portSlots(), config.baseDataPort(),
+        version(), config.programImage(), config.portSlots(), config.baseDataPort(),
         config.namespaces().isEmpty() ? "all namespaces" : config.namespaces());
   }
 

@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * Everything the operator is told at start, from environment variables the Helm chart sets.
  *
- * @param agentImage image of the sender pod (the agent image runs {@code broadband server})
+ * @param programImage image of the sender pod (the broadband program, run as {@code broadband server})
  * @param fetchImage image with sh, curl and sha256sum that downloads an HTTP source
  * @param baseDataPort data port of the first port slot; control is always data + 1
  * @param baseStatusPort status port of the first port slot
@@ -20,7 +20,7 @@ import java.util.function.Function;
  * @param namespaces namespaces watched (empty: all)
  */
 public record OperatorConfig(
-    String agentImage,
+    String programImage,
     String fetchImage,
     String imagePullPolicy,
     int baseDataPort,
@@ -57,7 +57,7 @@ public record OperatorConfig(
   public static OperatorConfig fromEnv(Map<String, String> env) {
     Function<String, String> get = key -> env.getOrDefault(key, "").trim();
     return new OperatorConfig(
-        or(get.apply("BROADBAND_AGENT_IMAGE"), "broadband-agent:latest"),
+        or(get.apply("BROADBAND_IMAGE"), "broadband:latest"),
         or(get.apply("BROADBAND_FETCH_IMAGE"), "curlimages/curl:8.11.1"),
         or(get.apply("BROADBAND_IMAGE_PULL_POLICY"), "IfNotPresent"),
         Integer.parseInt(or(get.apply("BROADBAND_DATA_PORT"), String.valueOf(DEFAULT_DATA_PORT))),
@@ -77,19 +77,19 @@ public record OperatorConfig(
   }
 
   public OperatorConfig withPollInterval(Duration interval) {
-    return new OperatorConfig(agentImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
+    return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, interval, senderResources, senderServiceAccount,
         allowedDevices, namespaces, httpPort);
   }
 
   public OperatorConfig withPortSlots(int slots) {
-    return new OperatorConfig(agentImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
+    return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         slots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
         allowedDevices, namespaces, httpPort);
   }
 
   public OperatorConfig withAllowedDevices(List<String> devices) {
-    return new OperatorConfig(agentImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
+    return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
         devices, namespaces, httpPort);
   }

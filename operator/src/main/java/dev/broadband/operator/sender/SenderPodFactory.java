@@ -141,7 +141,7 @@ public final class SenderPodFactory {
     mounts.add(imageMount(spec.getSource()));
     return new ContainerBuilder()
         .withName(SERVER_CONTAINER)
-        .withImage(config.agentImage())
+        .withImage(config.programImage())
         .withImagePullPolicy(config.imagePullPolicy())
         // The image's entrypoint is the `broadband` CLI; the arguments pick its `server` command.
         .withArgs(serverArgs(spec, ports, selectedNodes))

@@ -43,7 +43,7 @@ class HelmChartTest {
     assertThat(pod.getHostNetwork()).isTrue();
     Container container = pod.getContainers().get(0);
     assertThat(container.getSecurityContext().getPrivileged()).isTrue();
-    assertThat(container.getImage()).isEqualTo("localhost:5000/broadband/broadband-agent:0.1.0-SNAPSHOT");
+    assertThat(container.getImage()).isEqualTo("localhost:5000/broadband/broadband:0.1.0-SNAPSHOT");
     assertThat(container.getArgs()).startsWith("agent", "--name", "$(NODE_NAME)");
     assertThat(container.getArgs()).containsSequence("--allowed-devices", "/dev/sd[b-z],/dev/vd[b-z],/dev/nvme[1-9]n1");
     assertThat(container.getArgs()).containsSequence("--data-port", "7854", "--control-port", "7855");
@@ -65,8 +65,8 @@ class HelmChartTest {
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(env(container, "BROADBAND_AGENT_IMAGE").getValue())
-        .isEqualTo("localhost:5000/broadband/broadband-agent:0.1.0-SNAPSHOT");
+    assertThat(env(container, "BROADBAND_IMAGE").getValue())
+        .isEqualTo("localhost:5000/broadband/broadband:0.1.0-SNAPSHOT");
     assertThat(env(container, "BROADBAND_DATA_PORT").getValue()).isEqualTo("7854");
     assertThat(env(container, "BROADBAND_STATUS_PORT").getValue()).isEqualTo("7856");
     assertThat(env(container, "BROADBAND_ALLOWED_DEVICES").getValue()).isEqualTo("/dev/sd[b-z],/dev/vd[b-z],/dev/nvme[1-9]n1");
@@ -110,7 +110,7 @@ class HelmChartTest {
         "operator.portSlots=2");
     DaemonSet agent = only(objects, DaemonSet.class);
     Container agentContainer = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(agentContainer.getImage()).isEqualTo("registry.example.com/team/broadband-agent:1.2.3");
+    assertThat(agentContainer.getImage()).isEqualTo("registry.example.com/team/broadband:1.2.3");
     assertThat(agentContainer.getArgs()).containsSequence("--allowed-devices", "/dev/nvme1n1,/dev/sdz");
     assertThat(agentContainer.getArgs()).containsSequence("--data-port", "9000", "--control-port", "9001");
     assertThat(agent.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("broadband.dev/imageable", "true");

@@ -220,7 +220,7 @@ class BroadcastReconciliationTest {
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getSpec().getInitContainers()).isEmpty();
     assertThat(pod.getSpec().getContainers()).singleElement().satisfies(c -> {
-      assertThat(c.getImage()).isEqualTo(h.config.agentImage());
+      assertThat(c.getImage()).isEqualTo(h.config.programImage());
       assertThat(c.getArgs()).containsExactly("server", "10.0.0.255", "--file", "/image/image.raw",
           "--data-port", "7854", "--control-port", "7855", "--status-port", "7856",
           "--key-file", "/var/run/broadband/key", "--min-clients", "2", "--start-timeout", "10m",

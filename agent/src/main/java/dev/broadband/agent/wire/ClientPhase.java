@@ -1,6 +1,0 @@
-package dev.broadband.agent.wire;
-
-/** Where a client is, as it reports itself in heartbeats. */
-public enum ClientPhase {
-    RECEIVING, VERIFYING, SUCCEEDED, FAILED
-}

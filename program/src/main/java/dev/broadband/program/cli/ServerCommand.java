@@ -1,0 +1,147 @@
+package dev.broadband.program.cli;
+
+import dev.broadband.protocol.sender.ImageSource;
+import dev.broadband.protocol.sender.Server;
+import dev.broadband.protocol.sender.ServerConfig;
+import dev.broadband.protocol.sender.SessionStatus;
+import dev.broadband.protocol.sender.StartPolicy;
+import dev.broadband.program.status.StatusHttpServer;
+import dev.broadband.protocol.transport.UdpPort;
+import dev.broadband.protocol.wire.WireCodec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Sends an image (stdin, or --file) to every client that joins, as UDP broadcast or multicast.",
+                "Exits 0 when every client that joined verified the image."})
+final class ServerCommand implements java.util.concurrent.Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("broadband.server");
+    private static final Duration GATHERING_WINDOW = Duration.ofSeconds(1);
+
+    @Parameters(paramLabel = "<broadcast-or-multicast-address>",
+            description = "Where the data goes, e.g. 10.0.0.255 (broadcast) or 239.1.2.3 (multicast).")
+    String address;
+
+    @Option(names = "--file", paramLabel = "F", description = "Read the image from F instead of stdin.")
+    Path file;
+
+    @Option(names = "--data-port", paramLabel = "P", defaultValue = "7854", description = "UDP port of the data (default ${DEFAULT-VALUE}).")
+    int dataPort;
+
+    @Option(names = "--control-port", paramLabel = "P", defaultValue = "7855",
+            description = "UDP port for joins, NACKs and control (default ${DEFAULT-VALUE}).")
+    int controlPort;
+
+    @Option(names = "--interface", paramLabel = "NAME|ADDRESS", description = "Network interface to use.")
+    String networkInterface;
+
+    @Option(names = "--rate", paramLabel = "RATE", converter = Converters.Rate.class,
+            description = "Rate cap on the wire, e.g. 800mbit, 1gbit (default: adapt to receivers' reported loss).")
+    Long rate;
+
+    @Option(names = "--key-file", paramLabel = "F", description = "Session key (>= 32 random bytes) shared with the clients: every packet is authenticated.")
+    Path keyFile;
+
+    @Option(names = "--status-port", paramLabel = "P", description = "Serve GET /status (JSON) and /metrics (Prometheus) on this TCP port.")
+    Integer statusPort;
+
+    @Option(names = "--min-clients", paramLabel = "N", defaultValue = "0",
+            description = "Start streaming once N clients joined (default: once the first joined, after a short gathering window).")
+    int minClients;
+
+    @Option(names = "--start-timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "When waiting longer than this (e.g. 30s, 2m), start with whoever joined, or exit non-zero if nobody did (default: wait as long as it takes).")
+    Duration startTimeout;
+
+    @Option(names = "--drop-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.Time.class,
+            description = "Drop a client silent this long, so it never stalls the rest (default ${DEFAULT-VALUE}).")
+    Duration dropTimeout;
+
+    @Option(names = "--block-packets", paramLabel = "K", defaultValue = "64",
+            description = "Packets per block, 1..64 (default ${DEFAULT-VALUE}).")
+    int blockPackets;
+
+    @Option(names = "--no-fec", description = "Repair by resending lost packets instead of Reed-Solomon parity (for comparison).")
+    boolean noFec;
+
+    @Option(names = "--fec-overhead", paramLabel = "PERCENT", defaultValue = "0", converter = Converters.Percent.class,
+            description = "Parity sent with every block unasked, e.g. 2%% for a lossy segment (default: only on request).")
+    double fecOverhead;
+
+    @Override
+    public Integer call() throws Exception {
+        InetAddress destination = InetAddress.getByName(address);
+        // The image is checked first: a pipe on stdin is refused before any network activity.
+        try (ImageSource image = file != null ? ImageSource.open(file) : ImageSource.stdin()) {
+            WireCodec codec = new WireCodec(KeyFile.read(keyFile));
+            NetworkInterface nic = chooseInterface(destination);
+            ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
+                    rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout), dropTimeout,
+                    blockPackets, Interfaces.maxDatagram(nic), !noFec, fecOverhead);
+            InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
+            try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic)) {
+                return serve(port, image, codec, config) ? 0 : 1;
+            }
+        }
+    }
+
+    private NetworkInterface chooseInterface(InetAddress destination) throws IOException {
+        if (networkInterface != null) {
+            return Interfaces.byNameOrAddress(networkInterface);
+        }
+        if (destination.isMulticastAddress()) {
+            return null;
+        }
+        NetworkInterface nic = Interfaces.withBroadcast(destination);
+        if (nic == null && !destination.isLoopbackAddress()) {
+            log.warn("{} is not the broadcast address of any interface here; sending there anyway", destination.getHostAddress());
+        }
+        return nic;
+    }
+
+    private boolean serve(UdpPort port, ImageSource image, WireCodec codec, ServerConfig config)
+            throws IOException {
+        AtomicReference<SessionStatus> board = new AtomicReference<>();
+        Server server = new Server(port, image, codec, config, board::set);
+        board.set(server.status());
+        StatusHttpServer http = statusPort == null ? null : new StatusHttpServer(statusPort, board::get);
+        if (http != null) {
+            log.info("status on http://0.0.0.0:{}/status and /metrics", http.port());
+        }
+        CountDownLatch ended = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.abort("the server was interrupted");
+            try {
+                ended.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "abort-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return server.run();
+        } finally {
+            ended.countDown();
+            if (http != null) {
+                http.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+}

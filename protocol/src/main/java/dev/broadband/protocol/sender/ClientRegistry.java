@@ -1,0 +1,162 @@
+package dev.broadband.protocol.sender;
+
+import dev.broadband.protocol.Units;
+import dev.broadband.protocol.session.SessionInfo;
+import dev.broadband.protocol.wire.ClientPhase;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The clients that joined the session and what each last said. Owned by the sender loop. */
+public final class ClientRegistry {
+    private final Map<Long, Client> clients = new LinkedHashMap<>();
+
+    private static final class Client {
+        final long id;
+        final String name;
+        SocketAddress address;
+        ClientState state = ClientState.JOINED;
+        long bytesDone;
+        long repairs;
+        long overflowDrops = -1;
+        String message = "";
+        long lastHeard;
+
+        Client(long id, String name, SocketAddress address, long now) {
+            this.id = id;
+            this.name = name;
+            this.address = address;
+            this.lastHeard = now;
+        }
+    }
+
+    /** @return true when this is a new client (a repeated join only refreshes it) */
+    public boolean join(long id, String name, SocketAddress address, long now) {
+        Client existing = clients.get(id);
+        if (existing != null) {
+            existing.address = address;
+            existing.lastHeard = now;
+            return false;
+        }
+        clients.put(id, new Client(id, name, address, now));
+        return true;
+    }
+
+    public boolean knows(long id) {
+        return clients.containsKey(id);
+    }
+
+    public void countRepairs(long id, long packets, long now) {
+        Client c = heard(id, now);
+        if (c != null) {
+            c.repairs += packets;
+        }
+    }
+
+    /** @return datagrams the client's socket dropped since its previous heartbeat (0 when unknown) */
+    public long heartbeat(long id, ClientPhase phase, long bytesDone, long overflowDrops, long now) {
+        Client c = heard(id, now);
+        if (c == null || c.state.finished()) {
+            return 0;
+        }
+        c.bytesDone = bytesDone;
+        c.state = switch (phase) {
+            case RECEIVING -> ClientState.RECEIVING;
+            case VERIFYING -> ClientState.VERIFYING;
+            case SUCCEEDED -> ClientState.SUCCEEDED;
+            case FAILED -> ClientState.FAILED;
+        };
+        long fresh = c.overflowDrops >= 0 && overflowDrops > c.overflowDrops ? overflowDrops - c.overflowDrops : 0;
+        c.overflowDrops = overflowDrops;
+        return fresh;
+    }
+
+    /** @return the client's name when this is the first Done heard from it, null otherwise */
+    public String done(long id, boolean ok, String message, long imageSize, long now) {
+        Client c = heard(id, now);
+        if (c == null || c.state.finished()) {
+            return null;
+        }
+        c.state = ok ? ClientState.SUCCEEDED : ClientState.FAILED;
+        c.message = message;
+        if (ok) {
+            c.bytesDone = imageSize;
+        }
+        return c.name;
+    }
+
+    private Client heard(long id, long now) {
+        Client c = clients.get(id);
+        if (c != null) {
+            c.lastHeard = now;
+        }
+        return c;
+    }
+
+    /** Marks clients silent for longer than {@code timeout} as dropped; returns their names. */
+    public List<String> dropSilent(long now, Duration timeout) {
+        List<String> dropped = new ArrayList<>();
+        for (Client c : clients.values()) {
+            if (!c.state.finished() && now - c.lastHeard > timeout.toNanos()) {
+                c.state = ClientState.DROPPED;
+                c.message = "silent for " + timeout.toSeconds() + "s";
+                dropped.add(c.name + " (" + Units.formatAddress(c.address) + ")");
+            }
+        }
+        return dropped;
+    }
+
+    /** Ends every unfinished client with a reason, e.g. when the session is aborted. */
+    public void failUnfinished(String reason) {
+        for (Client c : clients.values()) {
+            if (!c.state.finished()) {
+                c.state = ClientState.FAILED;
+                c.message = reason;
+            }
+        }
+    }
+
+    public int size() {
+        return clients.size();
+    }
+
+    public boolean allFinished() {
+        return clients.values().stream().allMatch(c -> c.state.finished());
+    }
+
+    public boolean allSucceeded() {
+        return !clients.isEmpty() && clients.values().stream().allMatch(c -> c.state == ClientState.SUCCEEDED);
+    }
+
+    /** Clients that may still ask for repairs: neither finished nor verifying what they already hold. */
+    public int receiving() {
+        return (int) (count(ClientState.JOINED) + count(ClientState.RECEIVING));
+    }
+
+    public long count(ClientState state) {
+        return clients.values().stream().filter(c -> c.state == state).count();
+    }
+
+    /** Mean share of the image the unfinished-or-succeeded clients hold, 0..1. */
+    public double meanProgress(long imageSize) {
+        if (clients.isEmpty() || imageSize == 0) {
+            return clients.isEmpty() ? 0 : 1;
+        }
+        return clients.values().stream().mapToDouble(c -> Math.min(1.0, (double) c.bytesDone / imageSize))
+                .average().orElse(0);
+    }
+
+    public List<SocketAddress> unfinishedAddresses() {
+        return clients.values().stream().filter(c -> !c.state.finished()).map(c -> c.address).toList();
+    }
+
+    public List<ClientSnapshot> snapshot() {
+        return clients.values().stream()
+                .map(c -> new ClientSnapshot(SessionInfo.hex(c.id), c.name, Units.formatAddress(c.address),
+                        c.state, c.bytesDone, c.repairs, c.message))
+                .toList();
+    }
+}

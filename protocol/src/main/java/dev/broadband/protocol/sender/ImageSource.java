@@ -1,0 +1,101 @@
+package dev.broadband.protocol.sender;
+
+import dev.broadband.protocol.session.Sha256;
+import dev.broadband.protocol.sink.BlockDevices;
+import dev.broadband.protocol.sink.FileChannels;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.function.DoubleConsumer;
+
+/** The image being sent: a seekable file (given by path, or as stdin) read at any offset. */
+public final class ImageSource implements AutoCloseable {
+    private final FileChannel channel;
+    private final long size;
+    private final String description;
+
+    private ImageSource(FileChannel channel, long size, String description) {
+        this.channel = channel;
+        this.size = size;
+        this.description = description;
+    }
+
+    public static ImageSource open(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a directory, not an image");
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return new ImageSource(channel, sizeOf(channel, file), file.toString());
+    }
+
+    /**
+     * Stdin as the image. It must be seekable (a redirected file is): the carousel reads blocks again for late
+     * joiners and repairs. A pipe is refused here, before any network activity.
+     */
+    public static ImageSource stdin() throws IOException {
+        FileChannel channel = new FileInputStream(FileDescriptor.in).getChannel();
+        try {
+            channel.position(0);
+        } catch (IOException e) {
+            throw new NotSeekableException();
+        }
+        return new ImageSource(channel, sizeOf(channel, Path.of("/proc/self/fd/0")), "stdin");
+    }
+
+    /** Stdin is a pipe or a terminal. */
+    public static final class NotSeekableException extends IOException {
+        NotSeekableException() {
+            super("stdin is a pipe, not a seekable file: redirect a file ('< image.raw') or give --file image.raw");
+        }
+    }
+
+    private static long sizeOf(FileChannel channel, Path path) throws IOException {
+        // fstat reports size 0 for a block device: an image may be read straight from a disk.
+        return BlockDevices.SYSTEM.isBlockDevice(path) ? BlockDevices.SYSTEM.size(path) : channel.size();
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Fills {@code dst} (cleared) with {@code length} bytes from {@code offset}. */
+    public void read(long offset, int length, ByteBuffer dst) throws IOException {
+        dst.clear().limit(length);
+        FileChannels.readFully(channel, dst, offset, at -> description + " ended at " + at
+                + " bytes, before its announced size " + size + ": was it changed while being sent?");
+        dst.flip();
+    }
+
+    /** SHA-256 of the whole image, reporting progress (0..1) as it goes. */
+    public Sha256 digest(DoubleConsumer progress) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
+        for (long offset = 0; offset < size; ) {
+            int n = (int) Math.min(buffer.capacity(), size - offset);
+            read(offset, n, buffer);
+            Sha256.update(digest, buffer);
+            offset += n;
+            progress.accept((double) offset / size);
+        }
+        return Sha256.of(digest.digest());
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

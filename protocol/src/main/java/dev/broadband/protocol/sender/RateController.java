@@ -1,0 +1,183 @@
+package dev.broadband.protocol.sender;
+
+import dev.broadband.protocol.wire.ControlMessage.Heartbeat;
+
+/**
+ * Paces the sender: a token bucket at the current rate, and, unless the user fixed the rate, a search for the rate
+ * that the slowest receiver and the link take, which it then holds.
+ *
+ * <p>Only a receiver's own word that it could not keep up slows the sender: its socket buffer overflowed (more than
+ * a hiccup's worth), or it lost an unusual share of packets. Random loss on the wire is repaired, not slowed for
+ * (an equation-based controller such as TFMCC's reads 1 % random loss as congestion and settles at a small fraction
+ * of a LAN). Nor does the sender's own shortfall lower the rate: a window in which it sent less than the rate allowed
+ * (its code still cold, its core shared with receivers, parity to compute) says nothing about the receivers.
+ *
+ * <p>A back-off keeps {@link #BACKOFF} of what actually went out, so it bites at once. Reports that still tell of the
+ * rate before a back-off ({@link #REACTION_NANOS}) do not count again, so one stall of a receiver is one back-off per
+ * reaction time, not one per report. While reports keep saying overflow the rate steps down; once they stop for a
+ * heartbeat interval, the rate climbs back to the one it had before the back-offs within {@link #RECOVERY_NANOS}: a
+ * receiver that was slow for a moment (a cold start, a GC pause) costs that moment, not the session. Overflow while
+ * climbing back marks a lower rate to return to next time, so a receiver that is simply slower settles the rate just
+ * under what it takes. With nothing against it, the rate probes upward while the sender keeps up with it.
+ */
+public final class RateController {
+    static final double BACKOFF = 0.85;
+    /** Fewer datagrams dropped for want of buffer in one report are a scheduling hiccup, not a sign to slow down. */
+    static final long CONGESTION_DROPS = 32;
+    /** Loss above this share is taken as congestion even without overflow counters. */
+    static final int CONGESTION_LOSS_PERMILLE = 100;
+    static final long WINDOW_NANOS = 100_000_000L;
+    /** A report covers the heartbeat interval before it, and what a receiver hears waits in its buffer meanwhile. */
+    static final long REACTION_NANOS = Heartbeat.INTERVAL_NANOS * 3 / 2;
+    /** Reports clean for this long: the receiver that overflowed has reported since, and kept up. */
+    static final long QUIET_NANOS = Heartbeat.INTERVAL_NANOS * 5 / 4;
+    static final long RECOVERY_NANOS = 500_000_000L;
+    /** Growth per window before the first back-off, and while probing above a rate that once was too much. */
+    static final double START_GROWTH = 0.25;
+    static final double PROBE_GROWTH = 0.10;
+    /** The rate grows only while the sender sends at least 1/HEADROOM of it (the link or the host may be slower). */
+    static final double HEADROOM = 1.25;
+    private static final long BURST_BYTES = 96 * 1024;
+
+    private enum Phase { PROBING, HOLDING, RECOVERING }
+
+    private final boolean adaptive;
+    private final long ceilingBps;
+    private final long floorBps;
+    private double rateBps;
+    private double tokens = BURST_BYTES;
+    private long lastRefill;
+    private Phase phase = Phase.PROBING;
+    /** The rate to climb back to after back-offs; 0 before the first. */
+    private double returnBps;
+    private double recoverFromBps;
+    private long lastBackoff = Long.MIN_VALUE / 2;
+    private long lastCongested = Long.MIN_VALUE / 2;
+    /** What went out in the last window in which the sender always had something to send; 0 before one. */
+    private double achievedBps;
+    private long windowStart;
+    private long windowBytes;
+    private boolean idleInWindow;
+
+    private RateController(boolean adaptive, long startBps, long ceilingBps, long now) {
+        this.adaptive = adaptive;
+        this.ceilingBps = ceilingBps;
+        this.floorBps = Math.max(1_000_000L, ceilingBps / 1000);
+        this.rateBps = startBps;
+        this.lastRefill = now;
+        this.windowStart = now;
+    }
+
+    /** A fixed cap: what the user gave with --rate. */
+    public static RateController fixed(long bps, long now) {
+        return new RateController(false, bps, bps, now);
+    }
+
+    /** Adapts between a floor and {@code ceilingBps}, starting at {@code startBps}. */
+    public static RateController adaptive(long startBps, long ceilingBps, long now) {
+        return new RateController(true, Math.min(startBps, ceilingBps), ceilingBps, now);
+    }
+
+    /** Nanoseconds to wait before {@code bytes} may go out; 0 when they may go now (and are then accounted). */
+    public long delayFor(int bytes, long now) {
+        refill(now);
+        if (tokens >= bytes) {
+            tokens -= bytes;
+            windowBytes += bytes;
+            return 0;
+        }
+        return (long) Math.ceil((bytes - tokens) * 8e9 / rateBps);
+    }
+
+    private void refill(long now) {
+        long elapsed = now - lastRefill;
+        if (elapsed > 0) {
+            tokens = Math.min(BURST_BYTES, tokens + elapsed * rateBps / 8e9);
+            lastRefill = now;
+        }
+    }
+
+    /** A receiver's report: how many datagrams its socket dropped since its last report, and its recent loss. */
+    public void onReceiverReport(long newOverflowDrops, int lossPermille, long now) {
+        if (!adaptive || (newOverflowDrops < CONGESTION_DROPS && lossPermille <= CONGESTION_LOSS_PERMILLE)) {
+            return;
+        }
+        lastCongested = now;
+        if (now - lastBackoff < REACTION_NANOS) {
+            return;
+        }
+        double wentOut = wentOut(now);
+        if (phase != Phase.HOLDING) {
+            // Probing or climbing back, the receivers could not take this: next time, climb back to it, no higher.
+            returnBps = wentOut;
+        }
+        phase = Phase.HOLDING;
+        rateBps = Math.max(floorBps, wentOut * BACKOFF);
+        lastBackoff = now;
+    }
+
+    /**
+     * What went out lately: the last whole window in which the sender was busy, or the window under way once long
+     * enough to tell, whichever is more. The last whole window may be older than a change of pace (a sender that
+     * just warmed up), and a back-off from it would return to a rate nobody refused.
+     */
+    private double wentOut(long now) {
+        long elapsed = now - windowStart;
+        double current = elapsed >= WINDOW_NANOS / 4 ? windowBytes * 8e9 / elapsed : 0;
+        double sent = Math.max(achievedBps, current);
+        return sent > 0 ? Math.min(rateBps, sent) : rateBps;
+    }
+
+    /**
+     * Streaming starts now. The time before, spent waiting for clients, was no window of sending: counted as one,
+     * it had pulled the rate down to its floor with the first tick, and a transfer began at 10 Mbit/s.
+     */
+    public void begin(long now) {
+        lastRefill = now;
+        startWindow(now);
+    }
+
+    /** The sender had nothing to send for a moment: what goes out meanwhile says nothing of what could. */
+    public void idle() {
+        idleInWindow = true;
+    }
+
+    /** Called while sending; once per window it moves the rate as the class comment says. */
+    public void tick(long now) {
+        long elapsed = now - windowStart;
+        if (!adaptive || elapsed < WINDOW_NANOS) {
+            return;
+        }
+        double achieved = windowBytes * 8e9 / elapsed;
+        if (!idleInWindow) {
+            achievedBps = achieved;
+        }
+        if (phase == Phase.HOLDING && now - lastCongested >= QUIET_NANOS) {
+            phase = Phase.RECOVERING;
+            recoverFromBps = rateBps;
+        }
+        if (phase == Phase.RECOVERING) {
+            rateBps = Math.min(returnBps, rateBps + (returnBps - recoverFromBps) * elapsed / RECOVERY_NANOS);
+            if (rateBps >= returnBps) {
+                phase = Phase.PROBING;
+            }
+        } else if (phase == Phase.PROBING && !idleInWindow && achieved * HEADROOM >= rateBps) {
+            rateBps = Math.min(ceilingBps, rateBps * (1 + (returnBps == 0 ? START_GROWTH : PROBE_GROWTH)));
+        }
+        startWindow(now);
+    }
+
+    private void startWindow(long now) {
+        windowStart = now;
+        windowBytes = 0;
+        idleInWindow = false;
+    }
+
+    public long rateBps() {
+        return (long) rateBps;
+    }
+
+    public boolean adaptive() {
+        return adaptive;
+    }
+}

@@ -1,0 +1,381 @@
+package dev.broadband.protocol.sender;
+
+import dev.broadband.protocol.Units;
+import dev.broadband.protocol.session.Geometry;
+import dev.broadband.protocol.session.SessionInfo;
+import dev.broadband.protocol.transport.PacketPort;
+import dev.broadband.protocol.wire.BlockNeed;
+import dev.broadband.protocol.wire.ControlMessage;
+import dev.broadband.protocol.wire.ControlMessage.Abort;
+import dev.broadband.protocol.wire.ControlMessage.Done;
+import dev.broadband.protocol.wire.ControlMessage.DoneAck;
+import dev.broadband.protocol.wire.ControlMessage.Heartbeat;
+import dev.broadband.protocol.wire.ControlMessage.Join;
+import dev.broadband.protocol.wire.ControlMessage.Nack;
+import dev.broadband.protocol.wire.ControlMessage.Reject;
+import dev.broadband.protocol.wire.ControlMessage.SenderStatus;
+import dev.broadband.protocol.wire.ControlMessage.Welcome;
+import dev.broadband.protocol.wire.MalformedPacketException;
+import dev.broadband.protocol.wire.WireCodec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one session on one thread: waits for clients, streams the carousel with repairs, and ends when every
+ * client that joined has verified the image, failed, or fallen silent.
+ */
+public final class Server {
+    private static final long WAIT_LOG_NANOS = 5_000_000_000L;
+    private static final long PROGRESS_LOG_NANOS = 2_000_000_000L;
+    private static final long PUBLISH_NANOS = 250_000_000L;
+    private static final int ABORT_REPEATS = 3;
+    /** Clients repeat their result every 200 ms until acknowledged: this outlasts two lost acknowledgements. */
+    private static final long RESULT_LINGER = 500_000_000L;
+
+    private final Logger log;
+    private final PacketPort port;
+    private final ImageSource image;
+    private final FirstPassHash hash;
+    private boolean hashLogged;
+    private final WireCodec codec;
+    private final ServerConfig config;
+    private final Consumer<SessionStatus> statusBoard;
+    private final long sessionId;
+    private final Geometry geometry;
+    private final Carousel carousel;
+    private final SendSchedule schedule;
+    private final RateController rate;
+    private final BlockSender blockSender;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ByteBuffer in = ByteBuffer.allocateDirect(65536);
+    private final ByteBuffer out = ByteBuffer.allocate(WireCodec.MAX_DATAGRAM + 64);
+    private volatile String abortReason;
+    private SessionPhase phase = SessionPhase.WAITING;
+    private Instant startedAt;
+    private long firstJoinAt = -1;
+    private int statusSeq;
+    private long nextStatusAt;
+    private long nextPublishAt;
+    private long nextLogAt;
+    private long nacksReceived;
+    private long repairPackets;
+    private long statusPackets;
+    private long packetsDropped;
+    private long lastResultAt = System.nanoTime() - RESULT_LINGER;
+
+    public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
+                  Consumer<SessionStatus> statusBoard) {
+        this(port, image, codec, config, statusBoard, LoggerFactory.getLogger("broadband.server"));
+    }
+
+    /** @param log where the session's story goes; a session nobody watches (a warm-up) passes a silent one */
+    public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
+                  Consumer<SessionStatus> statusBoard, Logger log) {
+        this.log = log;
+        this.port = port;
+        this.image = image;
+        this.codec = codec;
+        this.config = config;
+        this.statusBoard = statusBoard;
+        this.sessionId = newSessionId();
+        this.geometry = new Geometry(image.size(), codec.payloadFor(config.maxDatagram()), config.blockPackets());
+        this.carousel = new Carousel(geometry, config.parity(), config.proactiveParity(), ServerConfig.INTERLEAVE_BLOCKS);
+        this.schedule = new SendSchedule(carousel, geometry.blockPackets());
+        long now = System.nanoTime();
+        this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
+                : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
+        this.hash = new FirstPassHash(geometry.blockCount());
+        this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash,
+                ServerConfig.INTERLEAVE_BLOCKS);
+    }
+
+    private static long newSessionId() {
+        long id;
+        do {
+            id = new SecureRandom().nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    /** Ends the session from another thread (Ctrl-C): clients are told it was aborted. */
+    public void abort(String reason) {
+        abortReason = reason;
+        port.wakeup();
+    }
+
+    /** @return true when every client that joined verified the image */
+    public boolean run() throws IOException {
+        try {
+            return serve();
+        } catch (IOException | RuntimeException e) {
+            // Whatever broke, the clients hear of it now rather than after their timeout.
+            String reason = "the server failed: " + e;
+            log.error("{}; telling the clients", reason);
+            abortSession(reason);
+            throw e;
+        }
+    }
+
+    private boolean serve() throws IOException {
+        log.info("session {}: {} ({} bytes), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
+                SessionInfo.hex(sessionId), image.description(), geometry.imageSize(),
+                geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), Units.formatAddress(config.destination()),
+                config.controlPort());
+        if (!codec.keyed()) {
+            log.warn("no --key-file: packets are not authenticated, so anyone on the segment can disturb the session;"
+                    + " clients still verify the SHA-256 before reporting success");
+        }
+        log.info("repair: {}", carousel.parity() ? "parity (Reed-Solomon)" + (config.proactiveParity() > 0
+                ? ", " + Units.formatPercent(config.proactiveParity()) + " sent unasked" : "") : "resending lost packets");
+        log.info("rate: {}", rate.adaptive() ? "adapting to the receivers (give --rate to fix a cap)"
+                : Units.formatRate(rate.rateBps()) + " cap");
+        long waitingSince = System.nanoTime();
+        while (true) {
+            long now = System.nanoTime();
+            drainControl(now);
+            if (abortReason != null) {
+                return abortSession(abortReason);
+            }
+            dropSilentClients(now);
+            if (phase == SessionPhase.WAITING) {
+                StartPolicy.Decision decision = config.start().decide(clients.size(), now - waitingSince,
+                        firstJoinAt < 0 ? -1 : now - firstJoinAt);
+                if (decision == StartPolicy.Decision.GIVE_UP) {
+                    log.error("nobody joined within the start timeout of {}: start the clients ('broadband client <this"
+                            + " host>') or give a longer --start-timeout", Units.formatDuration(config.start().startTimeout()));
+                    return finish(SessionPhase.ABORTED);
+                }
+                if (decision == StartPolicy.Decision.START) {
+                    phase = SessionPhase.STREAMING;
+                    startedAt = Instant.now();
+                    rate.begin(System.nanoTime());
+                    log.info("streaming to {} client(s)", clients.size());
+                } else {
+                    logWaiting(now);
+                    publishIfDue(now);
+                    port.await(50_000_000L);
+                    continue;
+                }
+            }
+            if (clients.size() > 0 && clients.allFinished()) {
+                // A client whose acknowledgement was lost repeats its result: stay to answer until the repeats stop,
+                // rather than leave it waiting for an answer that cannot come.
+                long quiet = now - lastResultAt;
+                if (quiet >= RESULT_LINGER) {
+                    return finish(SessionPhase.FINISHED);
+                }
+                port.await(RESULT_LINGER - quiet);
+                continue;
+            }
+            sendStatusIfDue(now);
+            if (schedule.next()) {
+                Batch batch = schedule.batch();
+                int sent = blockSender.send(batch, schedule.from(), schedule.to(), () -> abortReason != null);
+                schedule.sent(sent);
+                if (batch.repair()) {
+                    repairPackets += sent;
+                }
+                rate.tick(System.nanoTime());
+            } else {
+                rate.idle();
+                port.await(Math.max(0, nextStatusAt - System.nanoTime()));
+            }
+            logHashOnce();
+            logProgress(now);
+            publishIfDue(now);
+        }
+    }
+
+    private void drainControl(long now) throws IOException {
+        SocketAddress from;
+        while ((from = port.receiveControl(in)) != null) {
+            ControlMessage message;
+            try {
+                if (codec.open(in)) {
+                    packetsDropped++;
+                    continue;
+                }
+                message = codec.decodeControl(in);
+            } catch (MalformedPacketException e) {
+                packetsDropped++;
+                rejectUnreadableJoin(e, from);
+                continue;
+            }
+            handle(message, from, now);
+        }
+    }
+
+    /** A join we cannot read (wrong key, other version) gets an answer the client can turn into a clear error. */
+    private void rejectUnreadableJoin(MalformedPacketException e, SocketAddress from) throws IOException {
+        if (in.limit() >= WireCodec.HEADER + 8 && Short.toUnsignedInt(in.getShort(0)) == WireCodec.MAGIC
+                && (in.get(3) & 0x7f) == 2) {
+            long clientId = in.getLong(WireCodec.HEADER);
+            log.warn("refused a join from {}: {}", Units.formatAddress(from), e.getMessage());
+            sendTo(new Reject(sessionId, clientId, e.getMessage()), from);
+        }
+    }
+
+    private void handle(ControlMessage message, SocketAddress from, long now) throws IOException {
+        if (message instanceof Join join) {
+            admit(join, from, now);
+            return;
+        }
+        if (message.session() != sessionId) {
+            packetsDropped++;
+            return;
+        }
+        if (message instanceof Nack nack && clients.knows(nack.clientId())) {
+            nacksReceived++;
+            for (BlockNeed need : nack.needs()) {
+                carousel.requestRepair(need.block(), need.mask());
+                clients.countRepairs(nack.clientId(), Long.bitCount(need.mask()), now);
+            }
+        } else if (message instanceof Heartbeat beat) {
+            long drops = clients.heartbeat(beat.clientId(), beat.phase(), beat.bytesDone(), beat.overflowDrops(), now);
+            rate.onReceiverReport(drops, beat.lossPermille(), now);
+        } else if (message instanceof Done done && clients.knows(done.clientId())) {
+            String name = clients.done(done.clientId(), done.ok(), done.message(), geometry.imageSize(), now);
+            if (name != null) {
+                if (done.ok()) {
+                    log.info("client {} ({}) verified the image", name, Units.formatAddress(from));
+                } else {
+                    log.warn("client {} ({}) failed: {}", name, Units.formatAddress(from), done.message());
+                }
+            }
+            lastResultAt = now;
+            sendTo(new DoneAck(sessionId, done.clientId()), from);
+        } else {
+            packetsDropped++;
+        }
+    }
+
+    private void admit(Join join, SocketAddress from, long now) throws IOException {
+        if (phase == SessionPhase.FINISHED || phase == SessionPhase.ABORTED) {
+            sendTo(new Reject(sessionId, join.clientId(), "the session is over"), from);
+            return;
+        }
+        if (clients.join(join.clientId(), join.name(), from, now)) {
+            carousel.needEverything();
+            if (firstJoinAt < 0) {
+                firstJoinAt = now;
+            }
+            log.info("client {} ({}) joined{}", join.name(), Units.formatAddress(from), phase == SessionPhase.STREAMING
+                    ? " while streaming: it catches up from the carousel" : ", " + clients.size() + " now");
+        }
+        InetAddress destination = config.destination().getAddress();
+        InetAddress group = destination.isMulticastAddress() ? destination : null;
+        sendTo(new Welcome(sessionId, join.clientId(), geometry, hash.result(), group, config.destination().getPort(),
+                statusSeq + 1, carousel.parity()), from);
+    }
+
+    private void sendTo(ControlMessage message, SocketAddress to) throws IOException {
+        codec.encode(message, out);
+        port.sendControl(out, to);
+    }
+
+    private void dropSilentClients(long now) {
+        for (String dropped : clients.dropSilent(now, config.dropTimeout())) {
+            log.warn("dropped client {}: silent for {}; the others go on", dropped,
+                    Units.formatDuration(config.dropTimeout()));
+        }
+    }
+
+    private void sendStatusIfDue(long now) throws IOException {
+        if (now < nextStatusAt) {
+            return;
+        }
+        boolean idle = schedule.idle();
+        List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
+        codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle,
+                clients.receiving(), hash.result(), queued), out);
+        blockSender.sendControl(out);
+        statusPackets++;
+        nextStatusAt = now + (idle ? ServerConfig.IDLE_STATUS_INTERVAL : ServerConfig.STATUS_INTERVAL).toNanos();
+    }
+
+    private void logHashOnce() {
+        if (!hashLogged && hash.result() != null) {
+            hashLogged = true;
+            log.info("image sha256 {} (taken on the first pass; clients verify against it)", hash.result().hex());
+        }
+    }
+
+    private void logWaiting(long now) {
+        if (now >= nextLogAt) {
+            int need = config.start().minClients();
+            log.info("waiting for clients on port {}: {} joined{}", config.controlPort(), clients.size(),
+                    need > 0 ? " of " + need : "");
+            nextLogAt = now + WAIT_LOG_NANOS;
+        }
+    }
+
+    private void logProgress(long now) {
+        if (now >= nextLogAt) {
+            log.info("{} | {}/{} clients verified | {} | {} repair packets sent",
+                    Units.formatPercent(clients.meanProgress(geometry.imageSize())),
+                    clients.count(ClientState.SUCCEEDED), clients.size(), Units.formatRate(rate.rateBps()),
+                    repairPackets);
+            nextLogAt = now + PROGRESS_LOG_NANOS;
+        }
+    }
+
+    private void publishIfDue(long now) {
+        if (now >= nextPublishAt) {
+            statusBoard.accept(status());
+            nextPublishAt = now + PUBLISH_NANOS;
+        }
+    }
+
+    public SessionStatus status() {
+        return new SessionStatus(SessionInfo.hex(sessionId), phase, geometry.imageSize(),
+                hash.result() == null ? null : hash.result().hex(), rate.rateBps(),
+                blockSender.bytesSent, startedAt == null ? null : startedAt.toString(), clients.snapshot(),
+                new SessionStatus.Counters(blockSender.packetsSent, repairPackets, statusPackets, nacksReceived,
+                        packetsDropped));
+    }
+
+    private boolean abortSession(String reason) throws IOException {
+        log.warn("aborting the session: {}", reason);
+        List<SocketAddress> unfinished = clients.unfinishedAddresses();
+        clients.failUnfinished("aborted by the server: " + reason);
+        for (int i = 0; i < ABORT_REPEATS; i++) {
+            codec.encode(new Abort(sessionId, reason), out);
+            port.sendData(out);
+            for (SocketAddress client : unfinished) {
+                sendTo(new Abort(sessionId, reason), client);
+            }
+        }
+        return finish(SessionPhase.ABORTED);
+    }
+
+    private boolean finish(SessionPhase end) {
+        phase = end;
+        SessionStatus status = status();
+        statusBoard.accept(status);
+        double seconds = startedAt == null ? 0 : (Instant.now().toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
+        for (ClientSnapshot c : status.clients()) {
+            log.info("client {} {}: {}, {} bytes, {} repairs{}", c.name(), c.address(), c.state(), c.bytesReceived(),
+                    c.repairs(), c.message().isEmpty() ? "" : " (" + c.message() + ")");
+        }
+        long imagePackets = Math.max(1, geometry.packetCount());
+        boolean ok = end == SessionPhase.FINISHED && clients.allSucceeded();
+        String summary = String.format("session %s %s after %.1f s: %d/%d clients verified the image; %.3f packets"
+                        + " sent per image packet", status.session(), end == SessionPhase.FINISHED ? "finished" : "aborted",
+                seconds, clients.count(ClientState.SUCCEEDED), clients.size(),
+                (double) blockSender.packetsSent / imagePackets);
+        if (ok) {
+            log.info(summary);
+        } else {
+            log.error(summary);
+        }
+        return ok;
+    }
+}

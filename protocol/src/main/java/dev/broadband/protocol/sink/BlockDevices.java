@@ -1,0 +1,151 @@
+package dev.broadband.protocol.sink;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What Linux says about block devices, from sysfs and procfs: their size, partitions, holders (device-mapper, md),
+ * read-only flag, and where they are mounted or used as swap. The roots are given so that tests can lay out what a
+ * machine with LVM or RAID would show.
+ */
+public final class BlockDevices {
+    public static final BlockDevices SYSTEM = new BlockDevices(Path.of("/sys/class/block"), Path.of("/proc"));
+
+    private final Path sysBlock;
+    private final Path proc;
+
+    BlockDevices(Path sysBlock, Path proc) {
+        this.sysBlock = sysBlock;
+        this.proc = proc;
+    }
+
+    public boolean isBlockDevice(Path path) {
+        try {
+            return Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)
+                    && Files.isDirectory(sysBlock.resolve(name(path)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The kernel's name of the device a path leads to, through any symlinks (/dev/disk/by-id/... to sdb). */
+    public String name(Path device) throws IOException {
+        return device.toRealPath().getFileName().toString();
+    }
+
+    /** Size in bytes from sysfs (fstat reports 0 for a block device). */
+    public long size(Path device) throws IOException {
+        return Long.parseLong(line(sysBlock.resolve(name(device)).resolve("size"))) * 512;
+    }
+
+    /**
+     * The names of the device's partitions (sdb1, nvme0n1p2, loop3p1): the sysfs entries below the disk's that are
+     * one. Each also has an entry of its own in the class directory, as the disk has.
+     */
+    List<String> partitions(String name) throws IOException {
+        List<String> result = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(sysBlock.resolve(name))) {
+            for (Path entry : entries) {
+                if (Files.exists(entry.resolve("partition"))) {
+                    result.add(entry.getFileName().toString());
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The device's major:minor, as mountinfo names what is mounted. */
+    String number(String name) throws IOException {
+        return line(sysBlock.resolve(name).resolve("dev"));
+    }
+
+    boolean readOnly(String name) throws IOException {
+        return "1".equals(line(sysBlock.resolve(name).resolve("ro")));
+    }
+
+    /** What holds the device, each as "dm-0 (device-mapper vg-root)" or "md0 (RAID)": LVM, dm-crypt, md. */
+    List<String> holders(String name) throws IOException {
+        Path dir = sysBlock.resolve(name);
+        List<String> result = new ArrayList<>();
+        if (!Files.isDirectory(dir.resolve("holders"))) {
+            return result;
+        }
+        try (DirectoryStream<Path> holders = Files.newDirectoryStream(dir.resolve("holders"))) {
+            for (Path holder : holders) {
+                String h = holder.getFileName().toString();
+                Path dmName = sysBlock.resolve(h).resolve("dm").resolve("name");
+                if (Files.exists(dmName)) {
+                    result.add(h + " (device-mapper " + line(dmName) + ")");
+                } else if (h.startsWith("md")) {
+                    result.add(h + " (RAID)");
+                } else {
+                    result.add(h);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Where one of the devices with these major:minor numbers is mounted: "/mnt (/dev/sdb1)". */
+    Optional<String> mountOf(Collection<String> numbers) throws IOException {
+        Path mountinfo = proc.resolve("self").resolve("mountinfo");
+        if (!Files.exists(mountinfo)) {
+            return Optional.empty();
+        }
+        for (String line : Files.readAllLines(mountinfo)) {
+            // id parent major:minor root mount-point options [optional fields] - fstype source super-options
+            String[] f = line.split(" ");
+            int dash = List.of(f).indexOf("-");
+            if (f.length > 4 && numbers.contains(f[2])) {
+                String source = dash > 0 && dash + 2 < f.length ? f[dash + 2] : f[2];
+                return Optional.of(unescape(f[4]) + " (" + source + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The swap area among these device names that is in use: "/dev/sdb2". */
+    Optional<String> swapOf(Collection<String> names) throws IOException {
+        Path swaps = proc.resolve("swaps");
+        if (!Files.exists(swaps)) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(swaps);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String file = unescape(line.split("\\s+")[0]);
+            if (names.contains(kernelName(Path.of(file)))) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A listed path's kernel name; a path that is gone is taken as written. */
+    private static String kernelName(Path path) {
+        try {
+            return path.toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            return path.getFileName().toString();
+        }
+    }
+
+    /** procfs writes a space in a path as \040. */
+    private static String unescape(String field) {
+        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\");
+    }
+
+    /** One line of a sysfs or procfs file. Read line-wise: Files.readString trusts the size they report, 0 or 4096. */
+    private static String line(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String line = in.readLine();
+            return line == null ? "" : line.trim();
+        }
+    }
+}

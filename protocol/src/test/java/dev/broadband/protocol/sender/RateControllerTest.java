@@ -1,0 +1,109 @@
+package dev.broadband.protocol.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RateControllerTest {
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void aFixedCapPacesToItsRate() {
+        RateController r = RateController.fixed(8_000_000, 0);
+        long now = 0;
+        long sent = 0;
+        while (now < 1000 * MS) {
+            long delay = r.delayFor(1000, now);
+            if (delay == 0) {
+                sent += 1000;
+            } else {
+                now += delay;
+            }
+        }
+        // 1 MB/s for one second, plus the initial burst allowance
+        assertThat(sent).isBetween(1_000_000L, 1_000_000L + 100_000L);
+    }
+
+    @Test
+    void adaptiveRateBacksOffOnOverflowAndClimbsBackWhenReceiversKeepUp() {
+        RateController r = RateController.adaptive(400_000_000, 1_000_000_000, 0);
+        r.onReceiverReport(120, 0, 200 * MS);
+        assertThat(r.rateBps()).isEqualTo(340_000_000);
+        r.onReceiverReport(500, 0, 250 * MS);
+        assertThat(r.rateBps()).as("one decrease per interval").isEqualTo(340_000_000);
+        r.onReceiverReport(0, 20, 400 * MS);
+        assertThat(r.rateBps()).as("ordinary random loss is repaired, not slowed for").isEqualTo(340_000_000);
+        r.onReceiverReport(5, 0, 400 * MS);
+        assertThat(r.rateBps()).as("a few drops are a hiccup").isEqualTo(340_000_000);
+        long t = 400 * MS;
+        for (; t < 20_000 * MS; t += 5_000) {
+            if (r.delayFor(1000, t) == 0) {
+                r.tick(t);
+            }
+        }
+        assertThat(r.rateBps()).isEqualTo(1_000_000_000);
+    }
+
+    @Test
+    void aBackOffStartsFromWhatActuallyWentOutSoThatItBitesAtOnce() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        // The link takes 100 Mbit/s: 1250 bytes every 100 microseconds.
+        long t = 0;
+        for (; t < 5_000 * MS; t += 100_000) {
+            r.delayFor(1250, t);
+            r.tick(t);
+        }
+        assertThat(r.rateBps()).as("no growth while the link cannot take what the rate allows").isEqualTo(400_000_000L);
+        r.onReceiverReport(100, 0, t);
+        r.onReceiverReport(100, 0, t + 200 * MS);
+        assertThat(r.rateBps()).isLessThan(100_000_000L);
+    }
+
+    @Test
+    void aLullWithNothingToSendDoesNotPullTheRateDown() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        long t = 0;
+        // Half a second with little to send: a packet now and then, the sender idle in between.
+        for (; t < 500 * MS; t += 10 * MS) {
+            r.delayFor(1250, t);
+            r.idle();
+            r.tick(t);
+        }
+        assertThat(r.rateBps()).isGreaterThanOrEqualTo(400_000_000L);
+    }
+
+    @Test
+    void theWaitForClientsIsNoWindowOfSending() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        long start = 10_000 * MS;
+        r.begin(start);
+        // The first 100 ms of streaming go out at the full 400 Mbit/s: 5000 bytes every 100 microseconds.
+        long t = start;
+        for (; t <= start + 101 * MS; t += 100_000) {
+            assertThat(r.delayFor(5000, t)).isZero();
+        }
+        r.tick(t);
+        assertThat(r.rateBps()).as("the ten seconds of waiting do not count as ten seconds of sending little")
+                .isGreaterThan(400_000_000L);
+    }
+
+    @Test
+    void windowsInWhichTheSenderFellShortOfItsRateHoldTheRate() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        r.begin(0);
+        // A second of a sender busy elsewhere (cold code, a shared core): a packet per window.
+        for (long t = 0; t <= 1000 * MS; t += 101 * MS) {
+            r.delayFor(1250, t);
+            r.tick(t);
+        }
+        assertThat(r.rateBps()).as("no receiver asked for less").isEqualTo(400_000_000L);
+    }
+
+    @Test
+    void aFixedCapIgnoresReports() {
+        RateController r = RateController.fixed(100_000_000, 0);
+        r.onReceiverReport(1000, 900, 10 * MS);
+        r.tick(1000 * MS);
+        assertThat(r.rateBps()).isEqualTo(100_000_000);
+    }
+}

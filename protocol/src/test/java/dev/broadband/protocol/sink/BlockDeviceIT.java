@@ -1,0 +1,156 @@
+package dev.broadband.protocol.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.broadband.protocol.session.Sha256;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file sink on real block devices (loop devices). Needs root. */
+class BlockDeviceIT {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void root() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "loop devices need root");
+    }
+
+    private Path backing(String name, long size, byte fill) throws Exception {
+        Path file = dir.resolve(name);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            byte[] pattern = new byte[(int) size];
+            java.util.Arrays.fill(pattern, fill);
+            f.write(pattern);
+        }
+        return file;
+    }
+
+    @Test
+    void writesTheImageInPlaceWithoutTruncatingAndReadsItBackForTheHash() throws Exception {
+        byte[] image = new byte[3 << 20];
+        new SplittableRandom(1).nextBytes(image);
+        Path file = backing("disk", 4 << 20, (byte) 0x5A);
+        try (LoopDevice loop = LoopDevice.over(file); FileSink sink = FileSink.open(loop.device, image.length)) {
+            assertThat(BlockDevices.SYSTEM.isBlockDevice(loop.device)).isTrue();
+            assertThat(BlockDevices.SYSTEM.size(loop.device)).isEqualTo(4 << 20);
+            sink.write(1 << 20, ByteBuffer.wrap(image, 1 << 20, 2 << 20));
+            sink.write(0, ByteBuffer.wrap(image, 0, 1 << 20));
+            assertThat(sink.finish(f -> {})).isEqualTo(Sha256.of(MessageDigest.getInstance("SHA-256").digest(image)));
+        }
+        byte[] disk = Files.readAllBytes(file);
+        assertThat(disk).hasSize(4 << 20);
+        assertThat(java.util.Arrays.copyOf(disk, image.length)).isEqualTo(image);
+        assertThat(disk[image.length]).as("the rest of the device is untouched").isEqualTo((byte) 0x5A);
+    }
+
+    @Test
+    void aDeviceSmallerThanTheImageIsRefusedAndLeftAlone() throws Exception {
+        Path file = backing("small", 1 << 20, (byte) 7);
+        try (LoopDevice loop = LoopDevice.over(file)) {
+            assertThatThrownBy(() -> FileSink.open(loop.device, 2 << 20))
+                    .hasMessageContaining("holds 1.0 MiB").hasMessageContaining("needs 2097152 bytes");
+        }
+        assertThat(Files.readAllBytes(file)).containsOnly(7);
+    }
+
+    @Test
+    void aMountedDeviceIsRefused() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mkfs.ext4")) || Files.isExecutable(Path.of("/sbin/mkfs.ext4")),
+                "mkfs.ext4 missing");
+        Path file = backing("mounted", 8 << 20, (byte) 0);
+        Path mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        try (LoopDevice loop = LoopDevice.over(file)) {
+            LoopDevice.run("mkfs.ext4", "-q", loop.device.toString());
+            LoopDevice.run("mount", loop.device.toString(), mountPoint.toString());
+            try {
+                assertThatThrownBy(() -> FileSink.open(loop.device, 1 << 20))
+                        .hasMessageContaining("is mounted at " + mountPoint).hasMessageContaining("unmount it first");
+            } finally {
+                LoopDevice.run("umount", mountPoint.toString());
+            }
+        }
+    }
+
+    private static void assumeTool(String name) {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin", name)) || Files.isExecutable(Path.of("/sbin", name))
+                || Files.isExecutable(Path.of("/usr/bin", name)), name + " missing");
+    }
+
+    @Test
+    void aDiskWithAMountedPartitionIsRefusedNamingThePartitionAndLeftAlone() throws Exception {
+        assumeTool("sfdisk");
+        assumeTool("mkfs.ext4");
+        Path file = backing("partitioned", 16 << 20, (byte) 0);
+        Path mountPoint = Files.createDirectory(dir.resolve("data"));
+        try (LoopDevice loop = LoopDevice.over(file, "--partscan")) {
+            LoopDevice.runWithInput("start=2048, size=8192, type=83\n", "sfdisk", "--quiet", loop.device.toString());
+            LoopDevice.run("partx", "--update", loop.device.toString());
+            Path partition = Path.of(loop.device + "p1");
+            LoopDevice.run("mkfs.ext4", "-q", partition.toString());
+            // What a 1 MiB image would overwrite: the partition table and the gap before the partition.
+            byte[] before = java.util.Arrays.copyOf(Files.readAllBytes(file), 1 << 20);
+            LoopDevice.run("mount", partition.toString(), mountPoint.toString());
+            try {
+                assertThatThrownBy(() -> FileSink.open(loop.device, 1 << 20))
+                        .hasMessageContaining("is mounted at " + mountPoint + " (" + partition + ")")
+                        .hasMessageContaining("unmount it first");
+            } finally {
+                LoopDevice.run("umount", mountPoint.toString());
+            }
+            byte[] after = java.util.Arrays.copyOf(Files.readAllBytes(file), 1 << 20);
+            assertThat(java.util.Arrays.equals(after, before)).as("the partition table is as it was").isTrue();
+        }
+    }
+
+    @Test
+    void aReadOnlyDeviceIsRefused() throws Exception {
+        Path file = backing("readonly", 2 << 20, (byte) 3);
+        try (LoopDevice loop = LoopDevice.over(file, "--read-only")) {
+            assertThatThrownBy(() -> FileSink.open(loop.device, 1 << 20)).hasMessageContaining("is read-only");
+        }
+    }
+
+    @Test
+    void aDeviceInUseAsSwapIsRefused() throws Exception {
+        assumeTool("mkswap");
+        Path file = backing("swap", 8 << 20, (byte) 0);
+        try (LoopDevice loop = LoopDevice.over(file)) {
+            LoopDevice.run("mkswap", loop.device.toString());
+            assumeTrue(LoopDevice.succeeds("swapon", loop.device.toString()), "swapon refused here");
+            try {
+                assertThatThrownBy(() -> FileSink.open(loop.device, 1 << 20))
+                        .hasMessageContaining("is in use as swap (" + loop.device + ")");
+            } finally {
+                LoopDevice.run("swapoff", loop.device.toString());
+            }
+        }
+    }
+
+    @Test
+    void aStablePathIsWrittenAsTheDeviceItLeadsTo() throws Exception {
+        byte[] image = new byte[1 << 20];
+        new SplittableRandom(2).nextBytes(image);
+        Path file = backing("stable", 2 << 20, (byte) 0);
+        try (LoopDevice loop = LoopDevice.over(file)) {
+            // As /dev/disk/by-id/... leads to /dev/sdb.
+            Path byId = Files.createSymbolicLink(dir.resolve("usb-Example_Disk_0001"), loop.device);
+            try (FileSink sink = FileSink.open(byId, image.length)) {
+                sink.write(0, ByteBuffer.wrap(image));
+                sink.finish(f -> {});
+            }
+            assertThatThrownBy(() -> FileSink.open(byId, 4 << 20))
+                    .hasMessageStartingWith("device " + loop.device + " (" + byId + ") holds 2.0 MiB");
+        }
+        assertThat(java.util.Arrays.copyOf(Files.readAllBytes(file), image.length)).isEqualTo(image);
+    }
+}
