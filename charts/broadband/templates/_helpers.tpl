@@ -35,6 +35,6 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "broadband.checkPorts" -}}
 {{- if ne (int .Values.ports.control) (add (int .Values.ports.data) 1 | int) -}}
-{{- fail "ports.control must be ports.data + 1: the sender and agents derive it that way" -}}
+{{- fail "ports.control must be ports.data + 1: the operator hands out port slots that way" -}}
 {{- end -}}
 {{- end -}}

@@ -19,8 +19,8 @@ import dev.broadband.api.ImageBroadcast;
 import dev.broadband.operator.monitoring.HealthServer;
 import dev.broadband.operator.monitoring.OperatorMetrics;
 import dev.broadband.operator.reconciler.OperatorConfig;
-import dev.broadband.operator.status.ClientState;
-import dev.broadband.operator.status.SenderPhase;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.SessionPhase;
 import dev.broadband.operator.support.FakeSenderStatusClient;
 import dev.broadband.operator.support.Fixtures;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -73,14 +73,14 @@ class OperatorOnMockServerTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> pod("e2e-sender-0") != null);
     await().atMost(Duration.ofSeconds(20)).until(() -> phase("e2e") == BroadcastPhase.PENDING);
 
-    sender.report(HOST, 7856, report(SenderPhase.STREAMING, 100_000_000,
+    sender.report(HOST, 7856, report(SessionPhase.STREAMING, 100_000_000,
         client("node-1", ClientState.RECEIVING, IMAGE_BYTES / 2, ""),
         client("node-2", ClientState.RECEIVING, 0, "")));
     markRunning("e2e-sender-0");
     await().atMost(Duration.ofSeconds(20)).until(() -> phase("e2e") == BroadcastPhase.BROADCASTING);
     assertThat(get("e2e").getStatus().getProgress()).isEqualTo("25.0%");
 
-    sender.report(HOST, 7856, report(SenderPhase.FINISHED, 0,
+    sender.report(HOST, 7856, report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, "")));
     await().atMost(Duration.ofSeconds(20)).until(() -> phase("e2e") == BroadcastPhase.SUCCEEDED);

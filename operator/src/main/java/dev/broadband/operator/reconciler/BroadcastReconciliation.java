@@ -19,7 +19,7 @@ import dev.broadband.operator.sender.SenderPodFactory;
 import dev.broadband.operator.sender.SenderPodState;
 import dev.broadband.operator.status.Aggregate;
 import dev.broadband.operator.status.Conditions;
-import dev.broadband.operator.status.SenderStatus;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.operator.status.StatusAggregator;
 import dev.broadband.operator.status.StatusPoller;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -162,7 +162,7 @@ public class BroadcastReconciliation {
 
 
   private Outcome applyReport(ImageBroadcast broadcast, ImageBroadcastStatus previous,
-      ImageBroadcastStatus next, SenderStatus report, List<String> selected, String senderKey) {
+      ImageBroadcastStatus next, SessionStatus report, List<String> selected, String senderKey) {
     next.setSession(report.session());
     next.setImageBytes(report.imageBytes());
     if (report.startedAt() != null && next.getStartTime() == null) {
@@ -181,7 +181,7 @@ public class BroadcastReconciliation {
   /** Exit 0 means every client that joined verified; the last report says who joined. */
   private Outcome exitedCleanly(ImageBroadcast broadcast, ImageBroadcastStatus previous,
       ImageBroadcastStatus next, List<String> selected, String senderKey) {
-    Optional<SenderStatus> last = poller.lastKnown(senderKey);
+    Optional<SessionStatus> last = poller.lastKnown(senderKey);
     if (last.isPresent() && last.get().phase() != null && last.get().phase().isOver()) {
       return applyReport(broadcast, previous, next, last.get(), selected, senderKey);
     }

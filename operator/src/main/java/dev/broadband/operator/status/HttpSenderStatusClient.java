@@ -1,5 +1,6 @@
 package dev.broadband.operator.status;
 
+import dev.broadband.protocol.status.SessionStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,7 @@ public final class HttpSenderStatusClient implements SenderStatusClient {
   }
 
   @Override
-  public SenderStatus fetch(String host, int statusPort) throws IOException {
+  public SessionStatus fetch(String host, int statusPort) throws IOException {
     String authority = host.contains(":") ? "[" + host + "]" : host;
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + authority + ":" + statusPort + "/status"))
         .timeout(TIMEOUT)
@@ -50,6 +51,6 @@ public final class HttpSenderStatusClient implements SenderStatusClient {
     if (response.statusCode() != 200) {
       throw new IOException(request.uri() + " answered HTTP " + response.statusCode());
     }
-    return mapper.readValue(response.body(), SenderStatus.class);
+    return mapper.readValue(response.body(), SessionStatus.class);
   }
 }

@@ -1,5 +1,9 @@
 package dev.broadband.operator.status;
 
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.SessionPhase;
+import dev.broadband.protocol.status.ClientStatus;
+import dev.broadband.protocol.status.SessionStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,7 @@ public final class StatusAggregator {
   private StatusAggregator() {
   }
 
-  public static Aggregate aggregate(SenderStatus sender, List<String> selectedNodes) {
+  public static Aggregate aggregate(SessionStatus sender, List<String> selectedNodes) {
     Map<String, ClientStatus> byNode = clientsByNode(sender.clients());
     long imageBytes = Math.max(0, sender.imageBytes());
     boolean over = sender.phase() != null && sender.phase().isOver();
@@ -44,7 +48,7 @@ public final class StatusAggregator {
     int selected = selectedNodes.size();
     String progress = Formats.percent(verifiedBytes, imageBytes * selected);
     String nodeCount = succeeded + "/" + selected;
-    return switch (sender.phase() == null ? SenderPhase.WAITING : sender.phase()) {
+    return switch (sender.phase() == null ? SessionPhase.WAITING : sender.phase()) {
       case WAITING -> new Aggregate(BroadcastPhase.WAITING, Reasons.WAITING_FOR_RECEIVERS,
           joined(nodes) + "/" + selected + " nodes joined; waiting for receivers",
           progress, nodeCount, null, nodes);
@@ -70,8 +74,8 @@ public final class StatusAggregator {
         .filter(n -> n.getPhase() != null && n.getPhase() != NodePhase.WAITING)
         .map(n -> new ClientStatus(null, n.getName(), null, ClientState.SUCCEEDED, imageBytes, 0, ""))
         .toList();
-    SenderStatus finished = new SenderStatus(null, SenderPhase.FINISHED, imageBytes, null, 0, 0,
-        null, clients);
+    SessionStatus finished = new SessionStatus(null, SessionPhase.FINISHED, imageBytes, null, 0, 0,
+        null, clients, null);
     return aggregate(finished, selectedNodes);
   }
 
@@ -86,7 +90,7 @@ public final class StatusAggregator {
     return message.toString();
   }
 
-  private static Aggregate streaming(SenderStatus sender, List<NodeStatus> nodes, String progress,
+  private static Aggregate streaming(SessionStatus sender, List<NodeStatus> nodes, String progress,
       String nodeCount) {
     boolean allVerifying = !sender.clients().isEmpty()
         && sender.clients().stream().allMatch(c -> c.state() != null && c.state().isVerifyingOrDone());

@@ -1,5 +1,6 @@
 package dev.broadband.operator.status;
 
+import dev.broadband.protocol.status.SessionStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StatusPoller {
 
   /** One read: the report, or why there is none (then {@code status} is the last good one, if any). */
-  public record Reading(Instant at, SenderStatus status, String error) {
+  public record Reading(Instant at, SessionStatus status, String error) {
 
-    public Optional<SenderStatus> lastGood() {
+    public Optional<SessionStatus> lastGood() {
       return Optional.ofNullable(status);
     }
   }
@@ -54,7 +55,7 @@ public final class StatusPoller {
     return reading;
   }
 
-  public Optional<SenderStatus> lastKnown(String key) {
+  public Optional<SessionStatus> lastKnown(String key) {
     return Optional.ofNullable(readings.get(key)).flatMap(Reading::lastGood);
   }
 

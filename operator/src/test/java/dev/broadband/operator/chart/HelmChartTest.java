@@ -2,6 +2,7 @@ package dev.broadband.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.broadband.program.cli.Main;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /** The chart rendered by the real helm, with default and custom values. */
 class HelmChartTest {
@@ -44,15 +47,21 @@ class HelmChartTest {
     Container container = pod.getContainers().get(0);
     assertThat(container.getSecurityContext().getPrivileged()).isTrue();
     assertThat(container.getImage()).isEqualTo("localhost:5000/broadband/broadband:0.1.0-SNAPSHOT");
-    assertThat(container.getArgs()).startsWith("agent", "--name", "$(NODE_NAME)");
-    assertThat(container.getArgs()).containsSequence("--allowed-devices", "/dev/sd[b-z],/dev/vd[b-z],/dev/nvme[1-9]n1");
-    assertThat(container.getArgs()).containsSequence("--data-port", "7854", "--control-port", "7855");
+    // The command line as the program itself parses it, $(NODE_NAME) expanded as the kubelet does.
+    String[] args = container.getArgs().stream().map(a -> a.replace("$(NODE_NAME)", "node-7")).toArray(String[]::new);
+    ParseResult agentArgs = new CommandLine(new Main()).parseArgs(args).subcommand();
+    assertThat(agentArgs.commandSpec().name()).isEqualTo("agent");
+    assertThat((String) agentArgs.matchedOptionValue("--name", null)).isEqualTo("node-7");
+    assertThat((List<String>) agentArgs.matchedOptionValue("--allowed-devices", null))
+        .containsExactly("/dev/sd[b-z]", "/dev/vd[b-z]", "/dev/nvme[1-9]n1");
+    assertThat(agentArgs.matchedOptionValue("--host-proc", null).toString()).isEqualTo("/host/proc");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host/proc"));
+    assertThat(agent.getSpec().getUpdateStrategy().getType()).as("no restart in the middle of a disk").isEqualTo("OnDelete");
     EnvVar nodeName = env(container, "NODE_NAME");
     assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
     assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/dev"));
     assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/dev"));
-    assertThat(container.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getContainerPort())
-        .containsExactly("UDP/7854", "UDP/7855");
+    assertThat(container.getPorts()).as("host ports would keep sender pods off the agents' nodes").isEmpty();
   }
 
   @Test
@@ -88,6 +97,7 @@ class HelmChartTest {
     assertThat(verbs(roles.get("bb-broadband-operator-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(roles.get("bb-broadband-agent"), "secrets")).containsExactly("get");
+    assertThat(verbs(roles.get("bb-broadband-agent-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
     // The agent never writes the status: the operator is its only writer.
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts/status")).isEmpty();
     roles.values().stream().flatMap(List::stream).forEach(rule -> {
@@ -95,7 +105,7 @@ class HelmChartTest {
       assertThat(rule.getResources()).doesNotContain("*");
       assertThat(rule.getApiGroups()).doesNotContain("*");
     });
-    assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance).hasSize(3);
+    assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance).hasSize(4);
   }
 
   @Test
@@ -112,7 +122,7 @@ class HelmChartTest {
     Container agentContainer = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(agentContainer.getImage()).isEqualTo("registry.example.com/team/broadband:1.2.3");
     assertThat(agentContainer.getArgs()).containsSequence("--allowed-devices", "/dev/nvme1n1,/dev/sdz");
-    assertThat(agentContainer.getArgs()).containsSequence("--data-port", "9000", "--control-port", "9001");
+    assertThat(agentContainer.getArgs()).containsSequence("--namespace", "lab", "--namespace", "staging");
     assertThat(agent.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("broadband.dev/imageable", "true");
 
     Container operator = only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -129,7 +139,8 @@ class HelmChartTest {
         .containsExactlyInAnyOrder("lab/bb-broadband-operator", "staging/bb-broadband-operator",
             "lab/bb-broadband-agent", "staging/bb-broadband-agent");
     assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance)
-        .extracting(o -> o.getMetadata().getName()).containsExactly("bb-broadband-operator-nodes");
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactlyInAnyOrder("bb-broadband-operator-nodes", "bb-broadband-agent-nodes");
   }
 
   @Test

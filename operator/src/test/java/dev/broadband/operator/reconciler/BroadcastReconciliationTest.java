@@ -20,9 +20,9 @@ import dev.broadband.api.NodePhase;
 import dev.broadband.api.NodeStatus;
 import dev.broadband.api.SenderPlacement;
 import dev.broadband.operator.sender.KeySecretFactory;
-import dev.broadband.operator.status.ClientState;
+import dev.broadband.protocol.status.ClientState;
 import dev.broadband.operator.status.Conditions;
-import dev.broadband.operator.status.SenderPhase;
+import dev.broadband.protocol.status.SessionPhase;
 import dev.broadband.operator.support.Fixtures;
 import dev.broadband.operator.support.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -70,14 +70,14 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getMessage()).contains("downloading");
 
     h.podRunning("ubuntu-sender-0", "node-0", HOST);
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.WAITING, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.WAITING, 0,
         client("node-1", ClientState.JOINED, 0, "")));
     ib = h.reconcile("ubuntu");
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.WAITING);
     assertThat(ib.getStatus().getSenderAddress()).isEqualTo(HOST);
     assertThat(ib.getStatus().getMessage()).startsWith("1/3 nodes joined");
 
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.STREAMING, 812_000_000,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 812_000_000,
         client("node-1", ClientState.RECEIVING, 500_000, ""),
         client("node-2", ClientState.RECEIVING, 250_000, ""),
         client("node-3", ClientState.JOINED, 0, "")));
@@ -88,7 +88,7 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getStartTime()).isEqualTo("2026-11-25T12:00:00Z");
     assertThat(ib.getStatus().getSession()).isEqualTo("1f2e3d4c5b6a7980");
 
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.STREAMING, 10_000,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 10_000,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.VERIFYING, IMAGE_BYTES, ""),
         client("node-3", ClientState.VERIFYING, IMAGE_BYTES, "")));
@@ -96,7 +96,7 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.VERIFYING);
     assertThat(ib.getStatus().getNodes()).isEqualTo("1/3");
 
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.FINISHED, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-3", ClientState.SUCCEEDED, IMAGE_BYTES, "")));
@@ -126,7 +126,7 @@ class BroadcastReconciliationTest {
   void failsNamingTheNodesThatDidNotMakeIt() {
     Fixtures.nodes(client, 0);
     startedAndRunning("lab");
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.FINISHED, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.FAILED, 10, "device mounted"),
         client("node-3", ClientState.DROPPED, 300_000, "silent for 30s")));
@@ -149,7 +149,7 @@ class BroadcastReconciliationTest {
   @Test
   void aSelectedNodeThatNeverJoinedFailsTheBroadcast() {
     startedAndRunning("partial");
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.FINISHED, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, "")));
     ImageBroadcast ib = h.reconcile("partial");
@@ -161,7 +161,7 @@ class BroadcastReconciliationTest {
   @Test
   void anAbortedSessionFails() {
     startedAndRunning("timeout");
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.ABORTED, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.ABORTED, 0,
         client("node-1", ClientState.JOINED, 0, "")));
     ImageBroadcast ib = h.reconcile("timeout");
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.FAILED);
@@ -306,7 +306,7 @@ class BroadcastReconciliationTest {
   @Test
   void exitZeroBeforeTheFinalReportCountsTheNodesLastSeen() {
     startedAndRunning("quick");
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.STREAMING, 1000,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 1000,
         client("node-1", ClientState.RECEIVING, 10, ""),
         client("node-2", ClientState.VERIFYING, IMAGE_BYTES, "")));
     h.reconcile("quick");
@@ -320,10 +320,10 @@ class BroadcastReconciliationTest {
   @Test
   void aNonZeroExitAfterTheFinalReportIsTheOutcomeNotACrash() {
     startedAndRunning("final");
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.STREAMING, 1000,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 1000,
         client("node-1", ClientState.RECEIVING, 10, "")));
     h.reconcile("final");
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.ABORTED, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.ABORTED, 0,
         client("node-1", ClientState.DROPPED, 10, "silent for 30s")));
     // The pod exits before the next pass; the poller still holds the last report it read.
     ImageBroadcast ib = h.reconcile("final");
@@ -366,7 +366,7 @@ class BroadcastReconciliationTest {
     assertThat(condition(queued.getStatus(), Conditions.PROGRESSING).getReason()).isEqualTo(Reasons.WAITING_FOR_PORTS);
     assertThat(h.pod("second-sender-0")).isNull();
 
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.FINISHED, 0,
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-3", ClientState.SUCCEEDED, IMAGE_BYTES, "")));
@@ -397,7 +397,7 @@ class BroadcastReconciliationTest {
     h.create(ttl);
     h.reconcile("ttl");
     h.podRunning("ttl-sender-0", "node-0", HOST);
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.ABORTED, 0));
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.ABORTED, 0));
     assertThat(h.reconcile("ttl").getStatus().getPhase()).isEqualTo(BroadcastPhase.FAILED);
     assertThat(h.lastOutcome.requeueAfter()).contains(Duration.ofSeconds(600));
 
@@ -413,7 +413,7 @@ class BroadcastReconciliationTest {
     startedAndRunning("steady");
     String since = condition(h.get("steady").getStatus(), Conditions.PROGRESSING).getLastTransitionTime();
     h.clock.advance(Duration.ofMinutes(5));
-    h.sender.report(HOST, STATUS_PORT, report(SenderPhase.STREAMING, 1000, client("node-1", ClientState.RECEIVING, 1, "")));
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 1000, client("node-1", ClientState.RECEIVING, 1, "")));
     ImageBroadcast ib = h.reconcile("steady");
     assertThat(condition(ib.getStatus(), Conditions.PROGRESSING).getLastTransitionTime()).isEqualTo(since);
     assertThat(condition(ib.getStatus(), Conditions.PROGRESSING).getReason()).isEqualTo(Reasons.BROADCASTING);
@@ -425,7 +425,7 @@ class BroadcastReconciliationTest {
     h.reconcile(name);
     ImageBroadcastStatus status = h.get(name).getStatus();
     h.podRunning(status.getSenderPod(), "node-0", HOST);
-    h.sender.report(HOST, status.getStatusPort(), report(SenderPhase.WAITING, 0));
+    h.sender.report(HOST, status.getStatusPort(), report(SessionPhase.WAITING, 0));
     assertThat(h.reconcile(name).getStatus().getPhase()).isEqualTo(BroadcastPhase.WAITING);
   }
 

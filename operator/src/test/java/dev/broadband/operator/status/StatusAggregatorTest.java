@@ -1,5 +1,8 @@
 package dev.broadband.operator.status;
 
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.SessionPhase;
+import dev.broadband.protocol.status.ClientStatus;
 import static dev.broadband.operator.support.Fixtures.IMAGE_BYTES;
 import static dev.broadband.operator.support.Fixtures.client;
 import static dev.broadband.operator.support.Fixtures.nodeNames;
@@ -17,7 +20,7 @@ class StatusAggregatorTest {
 
   @Test
   void progressCountsVerifiedNodesAsFullAndOthersByBytesReceived() {
-    Aggregate a = StatusAggregator.aggregate(report(SenderPhase.STREAMING, 812_000_000,
+    Aggregate a = StatusAggregator.aggregate(report(SessionPhase.STREAMING, 812_000_000,
         client("node-1", ClientState.SUCCEEDED, 10, ""),
         client("node-2", ClientState.RECEIVING, 700_000, ""),
         client("node-3", ClientState.RECEIVING, 0, "")), nodeNames(4));
@@ -32,12 +35,12 @@ class StatusAggregatorTest {
 
   @Test
   void verifyingOnceEveryClientIsVerifyingOrDone() {
-    Aggregate a = StatusAggregator.aggregate(report(SenderPhase.STREAMING, 1,
+    Aggregate a = StatusAggregator.aggregate(report(SessionPhase.STREAMING, 1,
         client("node-1", ClientState.VERIFYING, IMAGE_BYTES, ""),
         client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-3", ClientState.DROPPED, 5, "silent for 30s")), nodeNames(3));
     assertThat(a.phase()).isEqualTo(BroadcastPhase.VERIFYING);
-    Aggregate still = StatusAggregator.aggregate(report(SenderPhase.STREAMING, 1,
+    Aggregate still = StatusAggregator.aggregate(report(SessionPhase.STREAMING, 1,
         client("node-1", ClientState.VERIFYING, IMAGE_BYTES, ""),
         client("node-2", ClientState.RECEIVING, 5, "")), nodeNames(2));
     assertThat(still.phase()).isEqualTo(BroadcastPhase.BROADCASTING);
@@ -45,7 +48,7 @@ class StatusAggregatorTest {
 
   @Test
   void waitingWhileTheSenderWaits() {
-    Aggregate a = StatusAggregator.aggregate(report(SenderPhase.WAITING, 0,
+    Aggregate a = StatusAggregator.aggregate(report(SessionPhase.WAITING, 0,
         client("node-1", ClientState.JOINED, 0, "")), nodeNames(2));
     assertThat(a.phase()).isEqualTo(BroadcastPhase.WAITING);
     assertThat(a.rate()).isNull();
@@ -54,7 +57,7 @@ class StatusAggregatorTest {
 
   @Test
   void finishedSucceedsOnlyWhenEverySelectedNodeSucceeded() {
-    Aggregate ok = StatusAggregator.aggregate(report(SenderPhase.FINISHED, 0,
+    Aggregate ok = StatusAggregator.aggregate(report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, "")), nodeNames(2));
     assertThat(ok.phase()).isEqualTo(BroadcastPhase.SUCCEEDED);
@@ -66,14 +69,14 @@ class StatusAggregatorTest {
     }
     clients[2] = client("node-3", ClientState.FAILED, 10, "device mounted");
     clients[6] = client("node-7", ClientState.DROPPED, 10, "silent for 30s");
-    Aggregate failed = StatusAggregator.aggregate(report(SenderPhase.FINISHED, 0, clients), nodeNames(10));
+    Aggregate failed = StatusAggregator.aggregate(report(SessionPhase.FINISHED, 0, clients), nodeNames(10));
     assertThat(failed.phase()).isEqualTo(BroadcastPhase.FAILED);
     assertThat(failed.message()).isEqualTo("8/10 succeeded; node-3: device mounted; node-7: silent for 30s");
   }
 
   @Test
   void clientsOutsideTheSelectionDoNotCount() {
-    Aggregate a = StatusAggregator.aggregate(report(SenderPhase.FINISHED, 0,
+    Aggregate a = StatusAggregator.aggregate(report(SessionPhase.FINISHED, 0,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
         client("laptop", ClientState.SUCCEEDED, IMAGE_BYTES, "")), nodeNames(1));
     assertThat(a.phase()).isEqualTo(BroadcastPhase.SUCCEEDED);
@@ -82,7 +85,7 @@ class StatusAggregatorTest {
 
   @Test
   void aRejoinedNodeCountsByItsLiveEntry() {
-    Aggregate a = StatusAggregator.aggregate(report(SenderPhase.STREAMING, 1,
+    Aggregate a = StatusAggregator.aggregate(report(SessionPhase.STREAMING, 1,
         client("node-1", ClientState.DROPPED, 10, "silent for 30s"),
         client("node-1", ClientState.RECEIVING, 500_000, "")), nodeNames(1));
     assertThat(a.nodeStatuses()).singleElement().satisfies(n -> {

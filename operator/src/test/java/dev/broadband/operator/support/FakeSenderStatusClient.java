@@ -6,16 +6,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.broadband.operator.status.SenderStatus;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.operator.status.SenderStatusClient;
 
 /** A sender status endpoint per host:port, set by the test; unknown ones refuse connections. */
 public final class FakeSenderStatusClient implements SenderStatusClient {
 
-  private final Map<String, SenderStatus> reports = new ConcurrentHashMap<>();
+  private final Map<String, SessionStatus> reports = new ConcurrentHashMap<>();
   private final AtomicInteger fetches = new AtomicInteger();
 
-  public void report(String host, int port, SenderStatus status) {
+  public void report(String host, int port, SessionStatus status) {
     reports.put(host + ":" + port, status);
   }
 
@@ -28,9 +28,9 @@ public final class FakeSenderStatusClient implements SenderStatusClient {
   }
 
   @Override
-  public SenderStatus fetch(String host, int statusPort) throws IOException {
+  public SessionStatus fetch(String host, int statusPort) throws IOException {
     fetches.incrementAndGet();
-    SenderStatus status = reports.get(host + ":" + statusPort);
+    SessionStatus status = reports.get(host + ":" + statusPort);
     if (status == null) {
       throw new ConnectException("connection refused: " + host + ":" + statusPort);
     }

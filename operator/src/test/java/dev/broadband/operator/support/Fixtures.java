@@ -12,10 +12,10 @@ import java.util.Map;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastSpec;
 import dev.broadband.api.ImageSource;
-import dev.broadband.operator.status.ClientState;
-import dev.broadband.operator.status.ClientStatus;
-import dev.broadband.operator.status.SenderPhase;
-import dev.broadband.operator.status.SenderStatus;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.ClientStatus;
+import dev.broadband.protocol.status.SessionPhase;
+import dev.broadband.protocol.status.SessionStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -77,8 +77,8 @@ public final class Fixtures {
         bytes, 0, message);
   }
 
-  public static SenderStatus report(SenderPhase phase, long rate, ClientStatus... clients) {
-    return new SenderStatus("1f2e3d4c5b6a7980", phase, IMAGE_BYTES, "ab".repeat(32), rate, 0,
-        phase == SenderPhase.WAITING ? null : Instant.parse("2026-11-25T12:00:00Z"), List.of(clients));
+  public static SessionStatus report(SessionPhase phase, long rate, ClientStatus... clients) {
+    return new SessionStatus("1f2e3d4c5b6a7980", phase, IMAGE_BYTES, "ab".repeat(32), rate, 0,
+        phase == SessionPhase.WAITING ? null : Instant.parse("2026-11-25T12:00:00Z"), List.of(clients), null);
   }
 }

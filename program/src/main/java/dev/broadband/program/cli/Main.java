@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code broadband}: one-to-many delivery of disk images over UDP broadcast or multicast. */
 @Command(name = "broadband", mixinStandardHelpOptions = true, version = "broadband 0.1.0",
         description = "Sends a disk image to many machines at once over UDP broadcast or multicast, with repair.",
-        subcommands = {ServerCommand.class, ClientCommand.class, DemoCommand.class})
+        subcommands = {ServerCommand.class, ClientCommand.class, DemoCommand.class, AgentCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -3,7 +3,7 @@ package dev.broadband.program.cli;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.sender.Server;
 import dev.broadband.protocol.sender.ServerConfig;
-import dev.broadband.protocol.sender.SessionStatus;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.sender.StartPolicy;
 import dev.broadband.program.status.StatusHttpServer;
 import dev.broadband.protocol.transport.UdpPort;

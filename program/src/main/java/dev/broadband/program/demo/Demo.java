@@ -7,7 +7,7 @@ import dev.broadband.protocol.receiver.ProgressListener;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.sender.Server;
 import dev.broadband.protocol.sender.ServerConfig;
-import dev.broadband.protocol.sender.SessionStatus;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.sender.StartPolicy;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sink.FileSink;

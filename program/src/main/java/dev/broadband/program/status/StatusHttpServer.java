@@ -1,11 +1,13 @@
 package dev.broadband.program.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.broadband.protocol.sender.ClientSnapshot;
-import dev.broadband.protocol.sender.ClientState;
-import dev.broadband.protocol.sender.SessionStatus;
+import dev.broadband.protocol.status.ClientStatus;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.SessionStatus;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
 public final class StatusHttpServer implements AutoCloseable {
     private final HttpServer http;
     private final Supplier<SessionStatus> status;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = objectMapper();
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
     public StatusHttpServer(int port, Supplier<SessionStatus> status) throws IOException {
@@ -39,6 +41,12 @@ public final class StatusHttpServer implements AutoCloseable {
         http.createContext("/status", exchange -> reply(exchange, "application/json", json.writeValueAsBytes(status.get())));
         http.createContext("/metrics", exchange -> reply(exchange, PrometheusTextFormatWriter.CONTENT_TYPE, metrics()));
         http.start();
+    }
+
+    /** Instants as ISO-8601 text ("2026-11-25T12:00:00Z"), as the operator's reader expects them. */
+    static ObjectMapper objectMapper() {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
     public int port() {
@@ -78,7 +86,7 @@ public final class StatusHttpServer implements AutoCloseable {
         GaugeWithCallback.builder().name("broadband_client_received_bytes")
                 .help("Bytes each client holds complete, as it last reported").labelNames("client", "name")
                 .callback(cb -> {
-                    for (ClientSnapshot c : status.get().clients()) {
+                    for (ClientStatus c : status.get().clients()) {
                         cb.call(c.bytesReceived(), c.id(), c.name());
                     }
                 }).register(registry);

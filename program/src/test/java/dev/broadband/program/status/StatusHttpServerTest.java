@@ -4,22 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.broadband.protocol.sender.ClientSnapshot;
-import dev.broadband.protocol.sender.ClientState;
-import dev.broadband.protocol.sender.SessionPhase;
-import dev.broadband.protocol.sender.SessionStatus;
+import dev.broadband.protocol.status.ClientStatus;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.SessionPhase;
+import dev.broadband.protocol.status.SessionStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusHttpServerTest {
     private final SessionStatus status = new SessionStatus("1f2e3d4c5b6a7980", SessionPhase.STREAMING, 268435456,
-            "ab".repeat(32), 812000000, 123456, "2026-11-25T12:00:00Z",
-            List.of(new ClientSnapshot("a1b2c3d4e5f60718", "node-3", "10.0.0.13:41234", ClientState.RECEIVING, 1048576, 12, ""),
-                    new ClientSnapshot("0000000000000001", "node-7", "10.0.0.17:41234", ClientState.DROPPED, 0, 0, "silent for 30s")),
+            "ab".repeat(32), 812000000, 123456, Instant.parse("2026-11-25T12:00:00Z"),
+            List.of(new ClientStatus("a1b2c3d4e5f60718", "node-3", "10.0.0.13:41234", ClientState.RECEIVING, 1048576, 12, ""),
+                    new ClientStatus("0000000000000001", "node-7", "10.0.0.17:41234", ClientState.DROPPED, 0, 0, "silent for 30s")),
             new SessionStatus.Counters(1000, 40, 7, 9, 2));
 
     private static String get(int port, String path) throws Exception {

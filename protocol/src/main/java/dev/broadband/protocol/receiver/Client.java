@@ -93,7 +93,7 @@ public final class Client {
         this.sinks = sinks;
         this.progress = progress;
         SecureRandom seed = new SecureRandom();
-        this.clientId = seed.nextLong();
+        this.clientId = config.clientId() != 0 ? config.clientId() : seed.nextLong();
         this.random = new SplittableRandom(seed.nextLong());
     }
 

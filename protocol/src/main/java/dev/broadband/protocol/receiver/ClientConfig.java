@@ -2,6 +2,8 @@ package dev.broadband.protocol.receiver;
 
 import dev.broadband.protocol.session.Sha256;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -11,9 +13,25 @@ import java.time.Duration;
  * @param waitForServer how long to wait for a server that does not answer yet; null for as long as it takes
  * @param serverTimeout how long a joined session may stay silent before the server is taken for gone
  * @param bufferBytes memory for partial blocks (and for stdout, for blocks waiting for an earlier one)
+ * @param clientId how the server knows this client; 0 for a fresh random one
  */
 public record ClientConfig(InetSocketAddress server, String name, Sha256 expectedSha256, Duration waitForServer,
-                           Duration serverTimeout, long bufferBytes) {
+                           Duration serverTimeout, long bufferBytes, long clientId) {
     public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
+
+    public ClientConfig(InetSocketAddress server, String name, Sha256 expectedSha256, Duration waitForServer,
+                        Duration serverTimeout, long bufferBytes) {
+        this(server, name, expectedSha256, waitForServer, serverTimeout, bufferBytes, 0);
+    }
+
+    /**
+     * The same id for the same name, every time: a node agent that restarts (its pod deleted, its node rebooted)
+     * rejoins as the client the sender already lists, instead of leaving a dropped one behind.
+     */
+    public static long stableId(String name) {
+        byte[] digest = Sha256.newDigest().digest(name.getBytes(StandardCharsets.UTF_8));
+        long id = ByteBuffer.wrap(digest).getLong();
+        return id == 0 ? 1 : id;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.broadband.protocol.sender;
 
 import dev.broadband.protocol.Units;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.ClientStatus;
 import dev.broadband.protocol.session.SessionInfo;
 import dev.broadband.protocol.wire.ClientPhase;
 import java.net.SocketAddress;
@@ -33,16 +35,31 @@ public final class ClientRegistry {
         }
     }
 
-    /** @return true when this is a new client (a repeated join only refreshes it) */
-    public boolean join(long id, String name, SocketAddress address, long now) {
+    /** What a join was: a new client, one that started again (a restarted node agent), or a repeat. */
+    public enum Admission { NEW, RESTARTED, REPEATED }
+
+    /**
+     * A known client joining from another address started again from nothing: a restarted process has a new
+     * socket. One dropped for silence is taken back, for it is there again.
+     */
+    public Admission join(long id, String name, SocketAddress address, long now) {
         Client existing = clients.get(id);
-        if (existing != null) {
-            existing.address = address;
-            existing.lastHeard = now;
-            return false;
+        if (existing == null) {
+            clients.put(id, new Client(id, name, address, now));
+            return Admission.NEW;
         }
-        clients.put(id, new Client(id, name, address, now));
-        return true;
+        existing.lastHeard = now;
+        if (existing.address.equals(address)) {
+            return Admission.REPEATED;
+        }
+        existing.address = address;
+        existing.overflowDrops = -1;
+        if (existing.state == ClientState.DROPPED || !existing.state.isDone()) {
+            existing.state = ClientState.JOINED;
+            existing.bytesDone = 0;
+            existing.message = "";
+        }
+        return Admission.RESTARTED;
     }
 
     public boolean knows(long id) {
@@ -59,7 +76,7 @@ public final class ClientRegistry {
     /** @return datagrams the client's socket dropped since its previous heartbeat (0 when unknown) */
     public long heartbeat(long id, ClientPhase phase, long bytesDone, long overflowDrops, long now) {
         Client c = heard(id, now);
-        if (c == null || c.state.finished()) {
+        if (c == null || c.state.isDone()) {
             return 0;
         }
         c.bytesDone = bytesDone;
@@ -77,7 +94,7 @@ public final class ClientRegistry {
     /** @return the client's name when this is the first Done heard from it, null otherwise */
     public String done(long id, boolean ok, String message, long imageSize, long now) {
         Client c = heard(id, now);
-        if (c == null || c.state.finished()) {
+        if (c == null || c.state.isDone()) {
             return null;
         }
         c.state = ok ? ClientState.SUCCEEDED : ClientState.FAILED;
@@ -100,7 +117,7 @@ public final class ClientRegistry {
     public List<String> dropSilent(long now, Duration timeout) {
         List<String> dropped = new ArrayList<>();
         for (Client c : clients.values()) {
-            if (!c.state.finished() && now - c.lastHeard > timeout.toNanos()) {
+            if (!c.state.isDone() && now - c.lastHeard > timeout.toNanos()) {
                 c.state = ClientState.DROPPED;
                 c.message = "silent for " + timeout.toSeconds() + "s";
                 dropped.add(c.name + " (" + Units.formatAddress(c.address) + ")");
@@ -112,7 +129,7 @@ public final class ClientRegistry {
     /** Ends every unfinished client with a reason, e.g. when the session is aborted. */
     public void failUnfinished(String reason) {
         for (Client c : clients.values()) {
-            if (!c.state.finished()) {
+            if (!c.state.isDone()) {
                 c.state = ClientState.FAILED;
                 c.message = reason;
             }
@@ -124,7 +141,7 @@ public final class ClientRegistry {
     }
 
     public boolean allFinished() {
-        return clients.values().stream().allMatch(c -> c.state.finished());
+        return clients.values().stream().allMatch(c -> c.state.isDone());
     }
 
     public boolean allSucceeded() {
@@ -150,12 +167,12 @@ public final class ClientRegistry {
     }
 
     public List<SocketAddress> unfinishedAddresses() {
-        return clients.values().stream().filter(c -> !c.state.finished()).map(c -> c.address).toList();
+        return clients.values().stream().filter(c -> !c.state.isDone()).map(c -> c.address).toList();
     }
 
-    public List<ClientSnapshot> snapshot() {
+    public List<ClientStatus> snapshot() {
         return clients.values().stream()
-                .map(c -> new ClientSnapshot(SessionInfo.hex(c.id), c.name, Units.formatAddress(c.address),
+                .map(c -> new ClientStatus(SessionInfo.hex(c.id), c.name, Units.formatAddress(c.address),
                         c.state, c.bytesDone, c.repairs, c.message))
                 .toList();
     }

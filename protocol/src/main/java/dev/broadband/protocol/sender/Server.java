@@ -1,6 +1,10 @@
 package dev.broadband.protocol.sender;
 
 import dev.broadband.protocol.Units;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.ClientStatus;
+import dev.broadband.protocol.status.SessionPhase;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.session.SessionInfo;
 import dev.broadband.protocol.transport.PacketPort;
@@ -258,17 +262,24 @@ public final class Server {
     }
 
     private void admit(Join join, SocketAddress from, long now) throws IOException {
-        if (phase == SessionPhase.FINISHED || phase == SessionPhase.ABORTED) {
+        if (phase.isOver()) {
             sendTo(new Reject(sessionId, join.clientId(), "the session is over"), from);
             return;
         }
-        if (clients.join(join.clientId(), join.name(), from, now)) {
+        ClientRegistry.Admission admission = clients.join(join.clientId(), join.name(), from, now);
+        if (admission != ClientRegistry.Admission.REPEATED) {
             carousel.needEverything();
             if (firstJoinAt < 0) {
                 firstJoinAt = now;
             }
-            log.info("client {} ({}) joined{}", join.name(), Units.formatAddress(from), phase == SessionPhase.STREAMING
-                    ? " while streaming: it catches up from the carousel" : ", " + clients.size() + " now");
+            if (admission == ClientRegistry.Admission.RESTARTED) {
+                log.info("client {} rejoined from {}: it restarted, and catches up from the carousel", join.name(),
+                        Units.formatAddress(from));
+            } else {
+                log.info("client {} ({}) joined{}", join.name(), Units.formatAddress(from),
+                        phase == SessionPhase.STREAMING ? " while streaming: it catches up from the carousel"
+                                : ", " + clients.size() + " now");
+            }
         }
         InetAddress destination = config.destination().getAddress();
         InetAddress group = destination.isMulticastAddress() ? destination : null;
@@ -337,7 +348,7 @@ public final class Server {
     public SessionStatus status() {
         return new SessionStatus(SessionInfo.hex(sessionId), phase, geometry.imageSize(),
                 hash.result() == null ? null : hash.result().hex(), rate.rateBps(),
-                blockSender.bytesSent, startedAt == null ? null : startedAt.toString(), clients.snapshot(),
+                blockSender.bytesSent, startedAt, clients.snapshot(),
                 new SessionStatus.Counters(blockSender.packetsSent, repairPackets, statusPackets, nacksReceived,
                         packetsDropped));
     }
@@ -361,7 +372,7 @@ public final class Server {
         SessionStatus status = status();
         statusBoard.accept(status);
         double seconds = startedAt == null ? 0 : (Instant.now().toEpochMilli() - startedAt.toEpochMilli()) / 1000.0;
-        for (ClientSnapshot c : status.clients()) {
+        for (ClientStatus c : status.clients()) {
             log.info("client {} {}: {}, {} bytes, {} repairs{}", c.name(), c.address(), c.state(), c.bytesReceived(),
                     c.repairs(), c.message().isEmpty() ? "" : " (" + c.message() + ")");
         }

@@ -16,14 +16,28 @@ import java.util.Optional;
  * machine with LVM or RAID would show.
  */
 public final class BlockDevices {
-    public static final BlockDevices SYSTEM = new BlockDevices(Path.of("/sys/class/block"), Path.of("/proc"));
+    /** This process's view: its own mount namespace. */
+    public static final BlockDevices SYSTEM = new BlockDevices(Path.of("/sys"), Path.of("/proc/self/mountinfo"),
+            Path.of("/proc/swaps"));
 
     private final Path sysBlock;
-    private final Path proc;
+    private final Path sysDevBlock;
+    private final Path mountinfo;
+    private final Path swaps;
 
-    BlockDevices(Path sysBlock, Path proc) {
-        this.sysBlock = sysBlock;
-        this.proc = proc;
+    BlockDevices(Path sys, Path mountinfo, Path swaps) {
+        this.sysBlock = sys.resolve("class/block");
+        this.sysDevBlock = sys.resolve("dev/block");
+        this.mountinfo = mountinfo;
+        this.swaps = swaps;
+    }
+
+    /**
+     * The host's view from a container that has the host's /proc mounted at {@code hostProc}: mounts as the host's
+     * init sees them, for a device mounted on the host is not mounted in the container's own namespace.
+     */
+    public static BlockDevices ofHost(Path hostProc) {
+        return new BlockDevices(Path.of("/sys"), hostProc.resolve("1").resolve("mountinfo"), hostProc.resolve("swaps"));
     }
 
     public boolean isBlockDevice(Path path) {
@@ -35,9 +49,23 @@ public final class BlockDevices {
         }
     }
 
-    /** The kernel's name of the device a path leads to, through any symlinks (/dev/disk/by-id/... to sdb). */
+    /**
+     * The kernel's name of the device a path leads to: through symlinks (/dev/disk/by-id/... to sdb), and by its
+     * device number for a node of another name (a bind mount, a container's own /dev).
+     */
     public String name(Path device) throws IOException {
-        return device.toRealPath().getFileName().toString();
+        Path real = device.toRealPath();
+        Object rdev = Files.getAttribute(real, "unix:rdev");
+        if (rdev instanceof Long number && number != 0) {
+            // Linux's dev_t: the minor's low 8 bits, then 12 of the major, then the rest of both.
+            long major = ((number >>> 8) & 0xfff) | ((number >>> 32) & ~0xfffL);
+            long minor = (number & 0xff) | ((number >>> 12) & ~0xffL);
+            Path byNumber = sysDevBlock.resolve(major + ":" + minor);
+            if (Files.exists(byNumber)) {
+                return byNumber.toRealPath().getFileName().toString();
+            }
+        }
+        return real.getFileName().toString();
     }
 
     /** Size in bytes from sysfs (fstat reports 0 for a block device). */
@@ -95,7 +123,6 @@ public final class BlockDevices {
 
     /** Where one of the devices with these major:minor numbers is mounted: "/mnt (/dev/sdb1)". */
     Optional<String> mountOf(Collection<String> numbers) throws IOException {
-        Path mountinfo = proc.resolve("self").resolve("mountinfo");
         if (!Files.exists(mountinfo)) {
             return Optional.empty();
         }
@@ -113,7 +140,6 @@ public final class BlockDevices {
 
     /** The swap area among these device names that is in use: "/dev/sdb2". */
     Optional<String> swapOf(Collection<String> names) throws IOException {
-        Path swaps = proc.resolve("swaps");
         if (!Files.exists(swaps)) {
             return Optional.empty();
         }

@@ -28,11 +28,16 @@ public final class FileSink implements Sink {
 
     /** Opens {@code path} for an image of {@code imageSize} bytes; the message of a refusal says what to do. */
     public static FileSink open(Path path, long imageSize) throws IOException {
+        return open(path, imageSize, new DeviceCheck(BlockDevices.SYSTEM));
+    }
+
+    /** @param check what a block device must pass first, with the view of the mounts that counts here */
+    public static FileSink open(Path path, long imageSize, DeviceCheck check) throws IOException {
         if (Files.isDirectory(path)) {
             throw new IOException(path + " is a directory: give a file or a block device as --output");
         }
         if (BlockDevices.SYSTEM.isBlockDevice(path)) {
-            new DeviceCheck(BlockDevices.SYSTEM).check(path, imageSize);
+            check.check(path, imageSize);
             return new FileSink(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), path,
                     imageSize);
         }

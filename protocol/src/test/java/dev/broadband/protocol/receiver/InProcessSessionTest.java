@@ -2,11 +2,11 @@ package dev.broadband.protocol.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.broadband.protocol.sender.ClientState;
+import dev.broadband.protocol.status.ClientState;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.sender.Server;
 import dev.broadband.protocol.sender.ServerConfig;
-import dev.broadband.protocol.sender.SessionStatus;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.sender.StartPolicy;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sink.FileSink;

@@ -38,7 +38,8 @@ class DeviceCheckTest {
         partition("sdb", "sdb2", "8:18");
         Path dev = Files.createDirectories(root.resolve("dev"));
         sdb = Files.createFile(dev.resolve("sdb"));
-        check = new DeviceCheck(new BlockDevices(sys, proc));
+        check = new DeviceCheck(new BlockDevices(root.resolve("sys"), proc.resolve("self/mountinfo"),
+                proc.resolve("swaps")));
     }
 
     private void disk(String name, String number, long bytes) throws IOException {

@@ -8,26 +8,26 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real block device for tests: a loop device over a sparse file, detached again on close. Needs root. */
-final class LoopDevice implements AutoCloseable {
-    final Path device;
+public final class LoopDevice implements AutoCloseable {
+    public final Path device;
 
     private LoopDevice(Path device) {
         this.device = device;
     }
 
     /** @param options more of losetup's, such as --read-only or --partscan */
-    static LoopDevice over(Path backingFile, String... options) throws IOException, InterruptedException {
+    public static LoopDevice over(Path backingFile, String... options) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("losetup", "--find", "--show"));
         command.addAll(List.of(options));
         command.add(backingFile.toString());
         return new LoopDevice(Path.of(Segment.run(command).trim()));
     }
 
-    static String run(String... command) throws IOException, InterruptedException {
+    public static String run(String... command) throws IOException, InterruptedException {
         return Segment.run(List.of(command));
     }
 
-    static boolean succeeds(String... command) throws IOException, InterruptedException {
+    public static boolean succeeds(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -37,7 +37,7 @@ final class LoopDevice implements AutoCloseable {
         return p.exitValue() == 0;
     }
 
-    static void runWithInput(String input, String... command) throws IOException, InterruptedException {
+    public static void runWithInput(String input, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) {
             in.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));

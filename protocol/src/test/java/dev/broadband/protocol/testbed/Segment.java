@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class Segment implements AutoCloseable {
     public static final String SENDER_ADDRESS = "10.77.0.1";
     public static final String BROADCAST = "10.77.0.255";
+    public static final String HOST_ADDRESS = "10.77.0.254";
     public static final Path ROOT = findRoot();
     private final String name;
 
@@ -65,6 +67,24 @@ public final class Segment implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(log);
         pb.redirectInput(input != null ? ProcessBuilder.Redirect.from(input) : ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.redirectOutput(output != null ? ProcessBuilder.Redirect.to(output) : ProcessBuilder.Redirect.DISCARD);
+        return pb.start();
+    }
+
+    /**
+     * An address for the root namespace on the segment's bridge, as a management host has: a control plane that
+     * the test runs (a mock API server) is reachable from every namespace there.
+     */
+    public String hostAddress() throws IOException, InterruptedException {
+        run(List.of("ip", "addr", "add", HOST_ADDRESS + "/24", "dev", name + "br"));
+        return HOST_ADDRESS;
+    }
+
+    /** Starts a shell command line in a namespace (a mount namespace of its own, as ip netns exec makes one). */
+    public Process start(String namespace, String commandLine, Map<String, String> environment, File log)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", namespace, "bash", "-c", commandLine)
+                .redirectErrorStream(true).redirectOutput(log).redirectInput(new File("/dev/null"));
+        pb.environment().putAll(environment);
         return pb.start();
     }
 

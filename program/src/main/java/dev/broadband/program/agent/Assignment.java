@@ -1,0 +1,14 @@
+package dev.broadband.program.agent;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * What one broadcast asks of this node: join that sender's session as this node and write the image to the device.
+ *
+ * @param broadcast namespace/name of the ImageBroadcast
+ * @param session the sender's session id, as the broadcast's status names it: a new sender is a new session
+ * @param keySecret the Secret in the broadcast's namespace holding the session key; null for none
+ */
+public record Assignment(String broadcast, String namespace, String session, InetSocketAddress sender,
+                         String keySecret, Path device) {}

@@ -1,0 +1,47 @@
+package dev.broadband.program.agent;
+
+import dev.broadband.api.BroadcastPhase;
+import dev.broadband.api.ImageBroadcast;
+import dev.broadband.api.ImageBroadcastStatus;
+import dev.broadband.api.NodeStatus;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Whether a broadcast asks this node for anything now: it selects the node by its labels, its sender is up (the
+ * status names its address, control port and session), it has not finished, and the sender has not already counted
+ * this node as done. Reads only; the operator is the status's one writer.
+ */
+public final class Selection {
+    private Selection() {}
+
+    public static boolean selects(ImageBroadcast broadcast, Map<String, String> nodeLabels) {
+        Map<String, String> selector = broadcast.getSpec() == null ? null : broadcast.getSpec().getTargetNodeSelector();
+        return selector != null && !selector.isEmpty() && nodeLabels.entrySet().containsAll(selector.entrySet());
+    }
+
+    public static Optional<Assignment> of(ImageBroadcast broadcast, String node, Map<String, String> nodeLabels) {
+        ImageBroadcastStatus status = broadcast.getStatus();
+        if (!selects(broadcast, nodeLabels) || status == null || status.getPhase() == null) {
+            return Optional.empty();
+        }
+        BroadcastPhase phase = status.getPhase();
+        boolean senderUp = phase == BroadcastPhase.WAITING || phase == BroadcastPhase.BROADCASTING
+                || phase == BroadcastPhase.VERIFYING;
+        if (!senderUp || status.getSenderAddress() == null || status.getControlPort() == null
+                || status.getSession() == null) {
+            return Optional.empty();
+        }
+        for (NodeStatus n : status.getNodeStatuses()) {
+            if (node.equals(n.getName()) && n.getPhase() != null && n.getPhase().isFinished()) {
+                return Optional.empty();
+            }
+        }
+        String namespace = broadcast.getMetadata().getNamespace();
+        return Optional.of(new Assignment(namespace + "/" + broadcast.getMetadata().getName(), namespace,
+                status.getSession(), new InetSocketAddress(status.getSenderAddress(), status.getControlPort()),
+                status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice())));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.broadband.protocol.status;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the sender publishes about its session: its {@code GET /status} document, which the operator reads, defined
+ * once for both. A value, rebuilt and replaced whole, never changed in place. Field names are the JSON names;
+ * {@code startedAt} is null while waiting, {@code counters} may be absent from a document of another version.
+ * Readers ignore fields they do not know, so the sender may add fields without breaking a deployed operator.
+ */
+public record SessionStatus(String session, SessionPhase phase, long imageBytes, String sha256, long rateBitsPerSecond,
+                            long bytesSent, Instant startedAt, List<ClientStatus> clients, Counters counters) {
+    public SessionStatus {
+        clients = clients == null ? List.of() : List.copyOf(clients);
+    }
+
+    /** Totals since the sender started. */
+    public record Counters(long dataPackets, long repairPackets, long statusPackets, long nacksReceived,
+                           long packetsDropped) {}
+}
