@@ -44,7 +44,7 @@ public final class StatusHttpServer implements AutoCloseable {
     }
 
     /** Instants as ISO-8601 text ("2026-11-25T12:00:00Z"), as the operator's reader expects them. */
-    static ObjectMapper objectMapper() {
+    public static ObjectMapper objectMapper() {
         return new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }

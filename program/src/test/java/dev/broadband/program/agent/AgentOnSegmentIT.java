@@ -7,7 +7,9 @@ import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastSpec;
 import dev.broadband.api.ImageBroadcastStatus;
+import dev.broadband.program.status.StatusHttpServer;
 import dev.broadband.protocol.sink.LoopDevice;
+import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.testbed.Segment;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -20,6 +22,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentOnSegmentIT {
     private static final long MIB = 1 << 20;
-    private static final int IMAGE_MIB = 24;
     private static final String NAMESPACE = "imaging";
 
     @TempDir
@@ -128,12 +133,10 @@ class AgentOnSegmentIT {
 
     @Test
     void agentsWriteTheirDisksAndEveryRefusalReachesTheSenderWithItsReason() throws Exception {
-        byte[] image = new byte[(int) (IMAGE_MIB * MIB)];
-        new SplittableRandom(9).nextBytes(image);
-        Path imageFile = Files.write(dir.resolve("image.raw"), image);
-        byte[] key = new byte[32];
-        new SplittableRandom(10).nextBytes(key);
-        Path keyFile = Files.write(dir.resolve("key"), key);
+        Path imageFile = image(24, 9);
+        byte[] image = Files.readAllBytes(imageFile);
+        Path keyFile = key();
+        byte[] key = Files.readAllBytes(keyFile);
 
         LoopDevice good1 = disk("d1", 32 * MIB, (byte) 0x11);
         LoopDevice good2 = disk("d2", 32 * MIB, (byte) 0x22);
@@ -145,7 +148,42 @@ class AgentOnSegmentIT {
         LoopDevice.run("mount", inUse.device.toString(), mountPoint.toString());
         mounted.add(mountPoint.toString());
 
-        for (int i = 1; i <= 5; i++) {
+        publish(5, key);
+
+        String allowed = "/dev/bbtarget-*";
+        agent(1, good1, allowed);
+        agent(2, good2, allowed);
+        agent(3, inUse, allowed);
+        agent(4, small, allowed);
+        agent(5, notAllowed, "/dev/sd[b-z]");
+
+        File serverLog = dir.resolve("server.log").toFile();
+        Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
+                imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "5", "--start-timeout", "90s");
+        String report = awaitSender(server, serverLog);
+        assertThat(server.exitValue()).as("three nodes failed; sender log:%n%s%s", report, agentLogs()).isNotZero();
+        assertThat(report).contains("2/5 clients verified the image");
+        assertThat(report).containsPattern("client node-1 \\S+: SUCCEEDED")
+                .containsPattern("client node-2 \\S+: SUCCEEDED");
+        assertThat(report).containsPattern("client node-3 \\S+: FAILED.*is mounted at " + mountPoint);
+        assertThat(report).containsPattern("client node-4 \\S+: FAILED.*holds 8.0 MiB .* but the image needs");
+        assertThat(report).containsPattern(
+                "client node-5 \\S+: FAILED.*is not in the agent's allowed devices on node-5 \\(/dev/sd\\[b-z\\]\\)");
+
+        assertThat(Arrays.equals(head("d1", image.length), image)).as("node-1's disk holds the image").isTrue();
+        assertThat(Arrays.equals(head("d2", image.length), image)).as("node-2's disk holds the image").isTrue();
+        assertThat(head("d4", (int) (8 * MIB))).as("node-4's disk is untouched").containsOnly(0x44);
+        assertThat(head("d5", (int) (32 * MIB))).as("node-5's disk is untouched").containsOnly(0x55);
+        assertThat(log(dir.resolve("agent-1.log"))).contains("node node-1: joining broadcast imaging/img")
+                .contains("verified sha256");
+    }
+
+    /**
+     * Nodes node-1..n labelled for imaging, the session key's Secret, and a broadcast selecting them whose status
+     * names the sender, as the operator writes it once the sender pod runs.
+     */
+    private void publish(int nodes, byte[] key) {
+        for (int i = 1; i <= nodes; i++) {
             node("node-" + i);
         }
         client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName("img-key")
@@ -164,37 +202,77 @@ class AgentOnSegmentIT {
         status.setSession("first");
         broadcast.setStatus(status);
         client.resources(ImageBroadcast.class).inNamespace(NAMESPACE).resource(broadcast).create();
+    }
 
-        String allowed = "/dev/bbtarget-*";
-        agent(1, good1, allowed);
-        agent(2, good2, allowed);
-        agent(3, inUse, allowed);
-        agent(4, small, allowed);
-        agent(5, notAllowed, "/dev/sd[b-z]");
+    private Path image(int mib, long seed) throws IOException {
+        byte[] image = new byte[(int) (mib * MIB)];
+        new SplittableRandom(seed).nextBytes(image);
+        return Files.write(dir.resolve("image.raw"), image);
+    }
 
-        File serverLog = dir.resolve("server.log").toFile();
-        Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
-                imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "5", "--start-timeout", "90s");
+    private Path key() throws IOException {
+        byte[] key = new byte[32];
+        new SplittableRandom(10).nextBytes(key);
+        return Files.write(dir.resolve("key"), key);
+    }
+
+    private String awaitSender(Process server, File serverLog) throws Exception {
         if (!server.waitFor(180, TimeUnit.SECONDS)) {
             server.destroyForcibly();
             throw new AssertionError("the sender did not finish; its log:\n" + log(serverLog.toPath()) + agentLogs());
         }
-        String report = log(serverLog.toPath());
-        assertThat(server.exitValue()).as("three nodes failed; sender log:%n%s%s", report, agentLogs()).isNotZero();
-        assertThat(report).contains("2/5 clients verified the image");
-        assertThat(report).containsPattern("client node-1 \\S+: SUCCEEDED")
-                .containsPattern("client node-2 \\S+: SUCCEEDED");
-        assertThat(report).containsPattern("client node-3 \\S+: FAILED.*is mounted at " + mountPoint);
-        assertThat(report).containsPattern("client node-4 \\S+: FAILED.*holds 8.0 MiB .* but the image needs");
-        assertThat(report).containsPattern(
-                "client node-5 \\S+: FAILED.*is not in the agent's allowed devices on node-5 \\(/dev/sd\\[b-z\\]\\)");
+        return log(serverLog.toPath());
+    }
 
-        assertThat(Arrays.equals(head("d1", image.length), image)).as("node-1's disk holds the image").isTrue();
-        assertThat(Arrays.equals(head("d2", image.length), image)).as("node-2's disk holds the image").isTrue();
-        assertThat(head("d4", (int) (8 * MIB))).as("node-4's disk is untouched").containsOnly(0x44);
-        assertThat(head("d5", (int) (32 * MIB))).as("node-5's disk is untouched").containsOnly(0x55);
-        assertThat(log(dir.resolve("agent-1.log"))).contains("node node-1: joining broadcast imaging/img")
-                .contains("verified sha256");
+    @Test
+    void anAgentKilledMidwayAndStartedAgainRejoinsAndFinishesWithTheOthers() throws Exception {
+        Path imageFile = image(48, 11);
+        Path keyFile = key();
+        publish(3, Files.readAllBytes(keyFile));
+        List<LoopDevice> disks = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            disks.add(disk("d" + i, 64 * MIB, (byte) i));
+            agent(i, disks.get(i - 1), "/dev/bbtarget-*");
+        }
+        File serverLog = dir.resolve("server.log").toFile();
+        // A rate cap keeps the session long enough to kill an agent midway.
+        Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
+                imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "3", "--rate", "150mbit",
+                "--status-port", "7856", "--start-timeout", "90s");
+        awaitProgress("node-2", Files.size(imageFile) * 2 / 5, server, serverLog);
+        // SIGKILL, as a deleted pod's container gets after its grace period; the DaemonSet starts a new one.
+        agents.remove(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        agent(2, disks.get(1), "/dev/bbtarget-*");
+
+        String report = awaitSender(server, serverLog);
+        assertThat(server.exitValue()).as("sender log:%n%s%s", report, agentLogs()).isZero();
+        assertThat(report).contains("client node-2 rejoined from").contains("3/3 clients verified the image");
+        byte[] image = Files.readAllBytes(imageFile);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(Arrays.equals(head("d" + i, image.length), image)).as("node-%d's disk holds the image", i)
+                    .isTrue();
+        }
+    }
+
+    /** Waits, with a deadline, until the sender lists {@code node} with at least {@code bytes} received. */
+    private void awaitProgress(String node, long bytes, Process server, File serverLog) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI status = URI.create("http://" + Segment.SENDER_ADDRESS + ":7856/status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && server.isAlive()) {
+            try {
+                SessionStatus s = StatusHttpServer.objectMapper().readValue(http.send(HttpRequest.newBuilder(status)
+                        .build(), HttpResponse.BodyHandlers.ofByteArray()).body(), SessionStatus.class);
+                if (s.clients().stream().anyMatch(c -> c.name().equals(node) && c.bytesReceived() >= bytes)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the status endpoint is not up yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(node + " never reached " + bytes + " bytes; sender log:\n"
+                + log(serverLog.toPath()) + agentLogs());
     }
 
     /** The start of a disk, read from the file behind its loop device. */
