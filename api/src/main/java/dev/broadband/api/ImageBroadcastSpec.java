@@ -68,6 +68,10 @@ public class ImageBroadcastSpec {
   @JsonPropertyDescription("A receiver silent this long is dropped and its node fails (default 30s).")
   private String dropTimeout;
 
+  @JsonPropertyDescription("Every selected node's agent runs all its checks of targetDevice and reports "
+      + "what it would write where, and writes nothing.")
+  private Boolean dryRun;
+
   @Min(0)
   @JsonPropertyDescription("Delete this resource, its pod and Secret this many seconds after it "
       + "Succeeded or Failed; kept forever when unset.")
@@ -143,6 +147,14 @@ public class ImageBroadcastSpec {
 
   public void setDropTimeout(String dropTimeout) {
     this.dropTimeout = dropTimeout;
+  }
+
+  public Boolean getDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(Boolean dryRun) {
+    this.dryRun = dryRun;
   }
 
   public Long getTtlSecondsAfterFinished() {

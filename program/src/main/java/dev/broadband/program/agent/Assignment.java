@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * @param broadcast namespace/name of the ImageBroadcast
  * @param session the sender's session id, as the broadcast's status names it: a new sender is a new session
  * @param keySecret the Secret in the broadcast's namespace holding the session key; null for none
+ * @param dryRun check the device and say what would be written, writing nothing
  */
 public record Assignment(String broadcast, String namespace, String session, InetSocketAddress sender,
-                         String keySecret, Path device) {}
+                         String keySecret, Path device, boolean dryRun) {}

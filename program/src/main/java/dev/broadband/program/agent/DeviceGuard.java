@@ -1,9 +1,11 @@
 package dev.broadband.program.agent;
 
+import dev.broadband.protocol.Units;
 import dev.broadband.protocol.receiver.SinkFactory;
 import dev.broadband.protocol.sink.BlockDevices;
 import dev.broadband.protocol.sink.DeviceCheck;
 import dev.broadband.protocol.sink.FileSink;
+import dev.broadband.protocol.sink.Sink;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -31,9 +33,21 @@ public final class DeviceGuard {
 
     /** Refuses before a byte is written; the checks run when the sender has said how large the image is. */
     public SinkFactory sinkFor(Path device) {
-        return (imageBytes, bufferBytes) -> {
-            check(device);
-            return FileSink.open(device, imageBytes, new DeviceCheck(devices));
+        return new SinkFactory() {
+            @Override
+            public Sink open(long imageBytes, long bufferBytes) throws IOException {
+                check(device);
+                return FileSink.open(device, imageBytes, new DeviceCheck(devices));
+            }
+
+            @Override
+            public String dryRun(long imageBytes) throws IOException {
+                check(device);
+                new DeviceCheck(devices).check(device, imageBytes);
+                return "dry run: would write " + Units.formatBytes(imageBytes) + " (" + imageBytes + " bytes) to "
+                        + DeviceCheck.describe(device, devices.name(device)) + " on " + node
+                        + ", which passes every check; nothing was written";
+            }
         };
     }
 

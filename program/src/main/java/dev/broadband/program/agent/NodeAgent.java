@@ -116,10 +116,11 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
             log.error("node {}: cannot open a socket for broadcast {}: {}", node, id, e.getMessage());
             return;
         }
-        log.info("node {}: joining broadcast {} (session {}) at {} to write {}", node, id, a.session(),
-                a.sender().getAddress().getHostAddress() + ":" + a.sender().getPort(), a.device());
+        log.info("node {}: joining broadcast {} (session {}) at {} to {} {}", node, id, a.session(),
+                a.sender().getAddress().getHostAddress() + ":" + a.sender().getPort(),
+                a.dryRun() ? "check, in a dry run," : "write", a.device());
         ClientConfig config = new ClientConfig(a.sender(), node, null, null, SERVER_TIMEOUT,
-                ClientConfig.DEFAULT_BUFFER_BYTES, ClientConfig.stableId(node));
+                ClientConfig.DEFAULT_BUFFER_BYTES, ClientConfig.stableId(node), a.dryRun());
         Client client = new Client(port, new WireCodec(key), config, guard.sinkFor(a.device()), ProgressListener.NONE);
         Reception reception = new Reception(id, a, port, client);
         running.put(id, reception);

@@ -42,6 +42,7 @@ public final class Selection {
         String namespace = broadcast.getMetadata().getNamespace();
         return Optional.of(new Assignment(namespace + "/" + broadcast.getMetadata().getName(), namespace,
                 status.getSession(), new InetSocketAddress(status.getSenderAddress(), status.getControlPort()),
-                status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice())));
+                status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()),
+                Boolean.TRUE.equals(broadcast.getSpec().getDryRun())));
     }
 }

@@ -148,7 +148,7 @@ class AgentOnSegmentIT {
         LoopDevice.run("mount", inUse.device.toString(), mountPoint.toString());
         mounted.add(mountPoint.toString());
 
-        publish(5, key);
+        publish(5, key, false);
 
         String allowed = "/dev/bbtarget-*";
         agent(1, good1, allowed);
@@ -182,7 +182,7 @@ class AgentOnSegmentIT {
      * Nodes node-1..n labelled for imaging, the session key's Secret, and a broadcast selecting them whose status
      * names the sender, as the operator writes it once the sender pod runs.
      */
-    private void publish(int nodes, byte[] key) {
+    private void publish(int nodes, byte[] key, boolean dryRun) {
         for (int i = 1; i <= nodes; i++) {
             node("node-" + i);
         }
@@ -192,6 +192,7 @@ class AgentOnSegmentIT {
         spec.setTargetNodeSelector(Map.of("broadband.dev/reimage", "true"));
         spec.setTargetDevice(target.toString());
         spec.setAddress(Segment.BROADCAST);
+        spec.setDryRun(dryRun ? true : null);
         ImageBroadcast broadcast = new ImageBroadcast(NAMESPACE, "img", spec);
         ImageBroadcastStatus status = new ImageBroadcastStatus();
         status.setPhase(BroadcastPhase.WAITING);
@@ -228,7 +229,7 @@ class AgentOnSegmentIT {
     void anAgentKilledMidwayAndStartedAgainRejoinsAndFinishesWithTheOthers() throws Exception {
         Path imageFile = image(48, 11);
         Path keyFile = key();
-        publish(3, Files.readAllBytes(keyFile));
+        publish(3, Files.readAllBytes(keyFile), false);
         List<LoopDevice> disks = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             disks.add(disk("d" + i, 64 * MIB, (byte) i));
@@ -252,6 +253,29 @@ class AgentOnSegmentIT {
             assertThat(Arrays.equals(head("d" + i, image.length), image)).as("node-%d's disk holds the image", i)
                     .isTrue();
         }
+    }
+
+    @Test
+    void aDryRunChecksEveryNodeSaysWhatItWouldWriteAndWritesNothing() throws Exception {
+        Path imageFile = image(24, 12);
+        Path keyFile = key();
+        publish(2, Files.readAllBytes(keyFile), true);
+        disk("d1", 32 * MIB, (byte) 0x11);
+        disk("d2", 8 * MIB, (byte) 0x22);
+        agent(1, loops.get(0), "/dev/bbtarget-*");
+        agent(2, loops.get(1), "/dev/bbtarget-*");
+
+        File serverLog = dir.resolve("server.log").toFile();
+        Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
+                imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "2", "--start-timeout", "90s");
+        String report = awaitSender(server, serverLog);
+        assertThat(report).as("sender log:%n%s%s", report, agentLogs()).containsPattern(
+                "client node-1 \\S+: SUCCEEDED.*dry run: would write 24.0 MiB \\(25165824 bytes\\) to "
+                        + loops.get(0).device + " \\(" + target + "\\) on node-1, which passes every check; nothing"
+                        + " was written");
+        assertThat(report).containsPattern("client node-2 \\S+: FAILED.*holds 8.0 MiB");
+        assertThat(head("d1", (int) (32 * MIB))).as("node-1's disk is untouched").containsOnly(0x11);
+        assertThat(head("d2", (int) (8 * MIB))).as("node-2's disk is untouched").containsOnly(0x22);
     }
 
     /** Waits, with a deadline, until the sender lists {@code node} with at least {@code bytes} received. */

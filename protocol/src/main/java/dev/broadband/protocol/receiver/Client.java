@@ -108,6 +108,9 @@ public final class Client {
         try {
             Welcome welcome = join();
             progress.joined();
+            if (config.dryRun()) {
+                return conclude(true, checkOnly(welcome));
+            }
             begin(welcome);
             Sha256 written = receiveAndVerify();
             String problem = judge(written);
@@ -165,6 +168,17 @@ public final class Client {
                 nextLog = now + WAIT_LOG_INTERVAL;
             }
             port.await(Math.min(nextJoin - now, 100 * MS));
+        }
+    }
+
+    /** A dry run: the session's image size is all the target's checks need; nothing is received or written. */
+    private String checkOnly(Welcome w) throws SessionFailure {
+        sessionId = w.session();
+        session = new SessionInfo(w.session(), w.geometry(), w.multicastGroup(), w.dataPort(), codec.keyed());
+        try {
+            return sinks.dryRun(w.geometry().imageSize());
+        } catch (IOException e) {
+            throw new SessionFailure(e.getMessage());
         }
     }
 

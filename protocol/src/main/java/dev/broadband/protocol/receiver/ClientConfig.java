@@ -14,15 +14,16 @@ import java.time.Duration;
  * @param serverTimeout how long a joined session may stay silent before the server is taken for gone
  * @param bufferBytes memory for partial blocks (and for stdout, for blocks waiting for an earlier one)
  * @param clientId how the server knows this client; 0 for a fresh random one
+ * @param dryRun check the target and report what would be written, writing nothing
  */
 public record ClientConfig(InetSocketAddress server, String name, Sha256 expectedSha256, Duration waitForServer,
-                           Duration serverTimeout, long bufferBytes, long clientId) {
+                           Duration serverTimeout, long bufferBytes, long clientId, boolean dryRun) {
     public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
 
     public ClientConfig(InetSocketAddress server, String name, Sha256 expectedSha256, Duration waitForServer,
                         Duration serverTimeout, long bufferBytes) {
-        this(server, name, expectedSha256, waitForServer, serverTimeout, bufferBytes, 0);
+        this(server, name, expectedSha256, waitForServer, serverTimeout, bufferBytes, 0, false);
     }
 
     /**

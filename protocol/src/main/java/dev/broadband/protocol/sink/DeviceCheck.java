@@ -20,12 +20,19 @@ public final class DeviceCheck {
         this.devices = devices;
     }
 
+    /**
+     * The device as the kernel names it, with the path given when that is another name: a stable path
+     * (/dev/disk/by-id/...) or a node of another name is named with the disk it leads to, as that is what gets written.
+     */
+    public static String describe(Path path, String kernelName) {
+        String kernel = "/dev/" + kernelName;
+        return path.toString().equals(kernel) ? kernel : kernel + " (" + path + ")";
+    }
+
     /** @throws IOException whose message is the refusal, when the device at {@code path} must not be written */
     public void check(Path path, long imageBytes) throws IOException {
         String name = devices.name(path);
-        Path real = path.toRealPath();
-        // A stable path (/dev/disk/by-id/...) is named with the device it leads to: that is what gets written.
-        String device = real.equals(path.toAbsolutePath().normalize()) ? real.toString() : real + " (" + path + ")";
+        String device = describe(path, name);
         List<String> all = new ArrayList<>(List.of(name));
         all.addAll(devices.partitions(name));
         List<String> numbers = new ArrayList<>();

@@ -69,7 +69,7 @@ class DeviceCheckTest {
         Files.writeString(proc.resolve("self/mountinfo"), "41 22 8:18 / /var/lib/data rw - xfs /dev/sdb2 rw\n",
                 java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> check.check(sdb, GIB))
-                .hasMessage("device " + sdb + " is mounted at /var/lib/data (/dev/sdb2): unmount it first; broadband"
+                .hasMessage("device /dev/sdb (" + sdb + ") is mounted at /var/lib/data (/dev/sdb2): unmount it first; broadband"
                         + " never writes a mounted device");
     }
 
@@ -93,7 +93,7 @@ class DeviceCheckTest {
         Path dm = Files.createDirectories(sys.resolve("dm-0/dm"));
         Files.writeString(dm.resolve("name"), "vg0-root\n");
         assertThatThrownBy(() -> check.check(sdb, GIB))
-                .hasMessageStartingWith("device " + sdb + " (its partition sdb2) is held by dm-0 (device-mapper"
+                .hasMessageStartingWith("device /dev/sdb (" + sdb + ") (its partition sdb2) is held by dm-0 (device-mapper"
                         + " vg0-root): release it first");
     }
 
@@ -121,6 +121,6 @@ class DeviceCheckTest {
         Files.createSymbolicLink(byId, sdb);
         Files.writeString(proc.resolve("self/mountinfo"), "41 22 8:16 / /boot rw - ext4 /dev/sdb rw\n");
         assertThatThrownBy(() -> check.check(byId, GIB))
-                .hasMessageStartingWith("device " + sdb.toRealPath() + " (" + byId + ") is mounted at /boot");
+                .hasMessageStartingWith("device /dev/sdb (" + byId + ") is mounted at /boot");
     }
 }
