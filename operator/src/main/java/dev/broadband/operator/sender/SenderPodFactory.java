@@ -131,6 +131,11 @@ public final class SenderPodFactory {
       args.add("--rate");
       args.add(spec.getRate());
     }
+    if (spec.getSource() != null && spec.getSource().getSha256() != null) {
+      // Known beforehand (the download was checked against it): agents that require it write at once.
+      args.add("--sha256");
+      args.add(spec.getSource().getSha256().substring("sha256:".length()));
+    }
     return args;
   }
 

@@ -1,5 +1,6 @@
 package dev.broadband.program.agent;
 
+import dev.broadband.protocol.session.Sha256;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -9,7 +10,8 @@ import java.nio.file.Path;
  * @param broadcast namespace/name of the ImageBroadcast
  * @param session the sender's session id, as the broadcast's status names it: a new sender is a new session
  * @param keySecret the Secret in the broadcast's namespace holding the session key; null for none
+ * @param expectedSha256 the image's digest as the broadcast's source declares it; null when it declares none
  * @param dryRun check the device and say what would be written, writing nothing
  */
 public record Assignment(String broadcast, String namespace, String session, InetSocketAddress sender,
-                         String keySecret, Path device, boolean dryRun) {}
+                         String keySecret, Path device, Sha256 expectedSha256, boolean dryRun) {}

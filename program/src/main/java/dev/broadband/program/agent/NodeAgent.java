@@ -119,7 +119,7 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
         log.info("node {}: joining broadcast {} (session {}) at {} to {} {}", node, id, a.session(),
                 a.sender().getAddress().getHostAddress() + ":" + a.sender().getPort(),
                 a.dryRun() ? "check, in a dry run," : "write", a.device());
-        ClientConfig config = new ClientConfig(a.sender(), node, null, null, SERVER_TIMEOUT,
+        ClientConfig config = new ClientConfig(a.sender(), node, a.expectedSha256(), null, SERVER_TIMEOUT,
                 ClientConfig.DEFAULT_BUFFER_BYTES, ClientConfig.stableId(node), a.dryRun());
         Client client = new Client(port, new WireCodec(key), config, guard.sinkFor(a.device()), ProgressListener.NONE);
         Reception reception = new Reception(id, a, port, client);

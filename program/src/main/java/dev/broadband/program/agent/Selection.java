@@ -4,6 +4,7 @@ import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastStatus;
 import dev.broadband.api.NodeStatus;
+import dev.broadband.protocol.session.Sha256;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,7 +43,17 @@ public final class Selection {
         String namespace = broadcast.getMetadata().getNamespace();
         return Optional.of(new Assignment(namespace + "/" + broadcast.getMetadata().getName(), namespace,
                 status.getSession(), new InetSocketAddress(status.getSenderAddress(), status.getControlPort()),
-                status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()),
+                status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()), declaredSha256(broadcast),
                 Boolean.TRUE.equals(broadcast.getSpec().getDryRun())));
+    }
+
+    /**
+     * The digest the broadcast's source declares ("sha256:<hex>"): the agent then writes nothing before the sender
+     * announces that very image, and succeeds only when its disk hashes to it, so a sender serving other data than
+     * the user named (a changed file, a bad download) fails on every node instead of imaging them.
+     */
+    static Sha256 declaredSha256(ImageBroadcast broadcast) {
+        String declared = broadcast.getSpec().getSource() == null ? null : broadcast.getSpec().getSource().getSha256();
+        return declared == null ? null : Sha256.parse(declared);
     }
 }

@@ -1,6 +1,7 @@
 package dev.broadband.program.cli;
 
 import dev.broadband.protocol.sender.ImageSource;
+import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sender.Server;
 import dev.broadband.protocol.sender.ServerConfig;
 import dev.broadband.protocol.status.SessionStatus;
@@ -76,6 +77,12 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--no-fec", description = "Repair by resending lost packets instead of Reed-Solomon parity (for comparison).")
     boolean noFec;
 
+    @Option(names = "--sha256", paramLabel = "HEX",
+            description = "The image's SHA-256, known beforehand (e.g. checked after a download): announced at once,"
+                    + " so clients that require it write from the first packet; the session is aborted if the"
+                    + " first pass finds otherwise.")
+    String sha256;
+
     @Option(names = "--fec-overhead", paramLabel = "PERCENT", defaultValue = "0", converter = Converters.Percent.class,
             description = "Parity sent with every block unasked, e.g. 2%% for a lossy segment (default: only on request).")
     double fecOverhead;
@@ -89,7 +96,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             NetworkInterface nic = chooseInterface(destination);
             ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
                     rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout), dropTimeout,
-                    blockPackets, Interfaces.maxDatagram(nic), !noFec, fecOverhead);
+                    blockPackets, Interfaces.maxDatagram(nic), !noFec, fecOverhead, sha256 == null ? null : Sha256.parse(sha256));
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic)) {
                 return serve(port, image, codec, config) ? 0 : 1;

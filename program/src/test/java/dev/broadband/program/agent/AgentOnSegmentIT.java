@@ -7,6 +7,7 @@ import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastSpec;
 import dev.broadband.api.ImageBroadcastStatus;
+import dev.broadband.api.ImageSource;
 import dev.broadband.program.status.StatusHttpServer;
 import dev.broadband.protocol.sink.LoopDevice;
 import dev.broadband.protocol.status.SessionStatus;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,7 +150,7 @@ class AgentOnSegmentIT {
         LoopDevice.run("mount", inUse.device.toString(), mountPoint.toString());
         mounted.add(mountPoint.toString());
 
-        publish(5, key, false);
+        publish(5, key, spec -> {});
 
         String allowed = "/dev/bbtarget-*";
         agent(1, good1, allowed);
@@ -182,7 +184,7 @@ class AgentOnSegmentIT {
      * Nodes node-1..n labelled for imaging, the session key's Secret, and a broadcast selecting them whose status
      * names the sender, as the operator writes it once the sender pod runs.
      */
-    private void publish(int nodes, byte[] key, boolean dryRun) {
+    private void publish(int nodes, byte[] key, Consumer<ImageBroadcastSpec> more) {
         for (int i = 1; i <= nodes; i++) {
             node("node-" + i);
         }
@@ -192,7 +194,7 @@ class AgentOnSegmentIT {
         spec.setTargetNodeSelector(Map.of("broadband.dev/reimage", "true"));
         spec.setTargetDevice(target.toString());
         spec.setAddress(Segment.BROADCAST);
-        spec.setDryRun(dryRun ? true : null);
+        more.accept(spec);
         ImageBroadcast broadcast = new ImageBroadcast(NAMESPACE, "img", spec);
         ImageBroadcastStatus status = new ImageBroadcastStatus();
         status.setPhase(BroadcastPhase.WAITING);
@@ -229,7 +231,7 @@ class AgentOnSegmentIT {
     void anAgentKilledMidwayAndStartedAgainRejoinsAndFinishesWithTheOthers() throws Exception {
         Path imageFile = image(48, 11);
         Path keyFile = key();
-        publish(3, Files.readAllBytes(keyFile), false);
+        publish(3, Files.readAllBytes(keyFile), spec -> {});
         List<LoopDevice> disks = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             disks.add(disk("d" + i, 64 * MIB, (byte) i));
@@ -259,7 +261,7 @@ class AgentOnSegmentIT {
     void aDryRunChecksEveryNodeSaysWhatItWouldWriteAndWritesNothing() throws Exception {
         Path imageFile = image(24, 12);
         Path keyFile = key();
-        publish(2, Files.readAllBytes(keyFile), true);
+        publish(2, Files.readAllBytes(keyFile), spec -> spec.setDryRun(true));
         disk("d1", 32 * MIB, (byte) 0x11);
         disk("d2", 8 * MIB, (byte) 0x22);
         agent(1, loops.get(0), "/dev/bbtarget-*");
@@ -276,6 +278,29 @@ class AgentOnSegmentIT {
         assertThat(report).containsPattern("client node-2 \\S+: FAILED.*holds 8.0 MiB");
         assertThat(head("d1", (int) (32 * MIB))).as("node-1's disk is untouched").containsOnly(0x11);
         assertThat(head("d2", (int) (8 * MIB))).as("node-2's disk is untouched").containsOnly(0x22);
+    }
+
+    @Test
+    void aSenderServingOtherDataThanTheSourceDeclaresFailsOnEveryNodeAndWritesNothing() throws Exception {
+        Path imageFile = image(24, 13);
+        Path keyFile = key();
+        String declared = "sha256:" + "0123456789abcdef".repeat(4);
+        publish(2, Files.readAllBytes(keyFile), spec -> spec.setSource(ImageSource.ofUrl("https://images.example/a.raw",
+                declared)));
+        for (int i = 1; i <= 2; i++) {
+            agent(i, disk("d" + i, 32 * MIB, (byte) i), "/dev/bbtarget-*");
+        }
+
+        File serverLog = dir.resolve("server.log").toFile();
+        Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
+                imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "2", "--start-timeout", "90s");
+        String report = awaitSender(server, serverLog);
+        assertThat(server.exitValue()).as("sender log:%n%s%s", report, agentLogs()).isNotZero();
+        for (int i = 1; i <= 2; i++) {
+            assertThat(report).containsPattern("client node-" + i + " \\S+: FAILED.*not the " + declared.substring(7)
+                    + " expected: refusing it, nothing was written");
+            assertThat(head("d" + i, (int) (32 * MIB))).as("node-%d's disk is untouched", i).containsOnly(i);
+        }
     }
 
     /** Waits, with a deadline, until the sender lists {@code node} with at least {@code bytes} received. */

@@ -373,7 +373,7 @@ public final class Client {
         imageSha256 = announced;
         if (config.expectedSha256() != null && !config.expectedSha256().equals(announced)) {
             hashProblem = "the server offers an image with sha256 " + announced.hex() + ", not the "
-                    + config.expectedSha256().hex() + " given with --sha256: refusing it";
+                    + config.expectedSha256().hex() + " expected: refusing it, nothing was written";
         }
     }
 

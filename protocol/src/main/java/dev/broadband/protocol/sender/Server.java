@@ -7,6 +7,7 @@ import dev.broadband.protocol.status.SessionPhase;
 import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.session.SessionInfo;
+import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.transport.PacketPort;
 import dev.broadband.protocol.wire.BlockNeed;
 import dev.broadband.protocol.wire.ControlMessage;
@@ -192,7 +193,10 @@ public final class Server {
                 rate.idle();
                 port.await(Math.max(0, nextStatusAt - System.nanoTime()));
             }
-            logHashOnce();
+            String wrongImage = checkHashOnce();
+            if (wrongImage != null) {
+                return abortSession(wrongImage);
+            }
             logProgress(now);
             publishIfDue(now);
         }
@@ -283,7 +287,7 @@ public final class Server {
         }
         InetAddress destination = config.destination().getAddress();
         InetAddress group = destination.isMulticastAddress() ? destination : null;
-        sendTo(new Welcome(sessionId, join.clientId(), geometry, hash.result(), group, config.destination().getPort(),
+        sendTo(new Welcome(sessionId, join.clientId(), geometry, announcedSha256(), group, config.destination().getPort(),
                 statusSeq + 1, carousel.parity()), from);
     }
 
@@ -306,17 +310,37 @@ public final class Server {
         boolean idle = schedule.idle();
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
         codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle,
-                clients.receiving(), hash.result(), queued), out);
+                clients.receiving(), announcedSha256(), queued), out);
         blockSender.sendControl(out);
         statusPackets++;
         nextStatusAt = now + (idle ? ServerConfig.IDLE_STATUS_INTERVAL : ServerConfig.STATUS_INTERVAL).toNanos();
     }
 
-    private void logHashOnce() {
-        if (!hashLogged && hash.result() != null) {
-            hashLogged = true;
-            log.info("image sha256 {} (taken on the first pass; clients verify against it)", hash.result().hex());
+    /**
+     * What clients are told the image's SHA-256 is: the one given with --sha256 from the start (so that clients
+     * that require it write at once), else the one the first pass took, once it has.
+     */
+    private Sha256 announcedSha256() {
+        return config.declaredSha256() != null ? config.declaredSha256() : hash.result();
+    }
+
+    /** @return the reason to abort when the first pass found another image than the one declared; else null */
+    private String checkHashOnce() {
+        if (hashLogged || hash.result() == null) {
+            return null;
         }
+        hashLogged = true;
+        Sha256 declared = config.declaredSha256();
+        if (declared == null) {
+            log.info("image sha256 {} (taken on the first pass; clients verify against it)", hash.result().hex());
+            return null;
+        }
+        if (!declared.equals(hash.result())) {
+            return "the image read has sha256 " + hash.result().hex() + ", not the " + declared.hex()
+                    + " given with --sha256: it changed, or it is not the image named";
+        }
+        log.info("image sha256 {} (given with --sha256, and what the first pass found)", declared.hex());
+        return null;
     }
 
     private void logWaiting(long now) {
@@ -347,7 +371,7 @@ public final class Server {
 
     public SessionStatus status() {
         return new SessionStatus(SessionInfo.hex(sessionId), phase, geometry.imageSize(),
-                hash.result() == null ? null : hash.result().hex(), rate.rateBps(),
+                announcedSha256() == null ? null : announcedSha256().hex(), rate.rateBps(),
                 blockSender.bytesSent, startedAt, clients.snapshot(),
                 new SessionStatus.Counters(blockSender.packetsSent, repairPackets, statusPackets, nacksReceived,
                         packetsDropped));

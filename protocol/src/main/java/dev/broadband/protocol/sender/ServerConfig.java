@@ -1,5 +1,6 @@
 package dev.broadband.protocol.sender;
 
+import dev.broadband.protocol.session.Sha256;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -14,7 +15,7 @@ import java.time.Duration;
  */
 public record ServerConfig(InetSocketAddress destination, int controlPort, long rateBps, StartPolicy start,
                            Duration dropTimeout, int blockPackets, int maxDatagram, boolean parity,
-                           double proactiveParity) {
+                           double proactiveParity, Sha256 declaredSha256) {
     public static final int DEFAULT_BLOCK_PACKETS = 64;
     /**
      * Blocks of a pass sent interleaved (see {@link Batch}): a burst of up to this many packets costs a block one
