@@ -68,6 +68,11 @@ public class ImageBroadcastSpec {
   @JsonPropertyDescription("A receiver silent this long is dropped and its node fails (default 30s).")
   private String dropTimeout;
 
+  @JsonPropertyDescription("What a node does once its disk verified: None (the default), or Reboot, which "
+      + "asks for a reboot through kured's reboot-required sentinel file, so that nodes are drained and "
+      + "rebooted one at a time.")
+  private AfterWrite afterWrite;
+
   @JsonPropertyDescription("Every selected node's agent runs all its checks of targetDevice and reports "
       + "what it would write where, and writes nothing.")
   private Boolean dryRun;
@@ -147,6 +152,14 @@ public class ImageBroadcastSpec {
 
   public void setDropTimeout(String dropTimeout) {
     this.dropTimeout = dropTimeout;
+  }
+
+  public AfterWrite getAfterWrite() {
+    return afterWrite;
+  }
+
+  public void setAfterWrite(AfterWrite afterWrite) {
+    this.afterWrite = afterWrite;
   }
 
   public Boolean getDryRun() {

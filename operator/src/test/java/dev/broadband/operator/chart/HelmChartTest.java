@@ -56,6 +56,9 @@ class HelmChartTest {
         .containsExactly("/dev/sd[b-z]", "/dev/vd[b-z]", "/dev/nvme[1-9]n1");
     assertThat(agentArgs.matchedOptionValue("--host-proc", null).toString()).isEqualTo("/host/proc");
     assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host/proc"));
+    assertThat(agentArgs.matchedOptionValue("--reboot-sentinel", null).toString())
+        .isEqualTo("/host/var/run/reboot-required");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host/var/run"));
     assertThat(agent.getSpec().getUpdateStrategy().getType()).as("no restart in the middle of a disk").isEqualTo("OnDelete");
     EnvVar nodeName = env(container, "NODE_NAME");
     assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");

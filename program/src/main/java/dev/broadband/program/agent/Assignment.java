@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param keySecret the Secret in the broadcast's namespace holding the session key; null for none
  * @param expectedSha256 the image's digest as the broadcast's source declares it; null when it declares none
  * @param dryRun check the device and say what would be written, writing nothing
+ * @param reboot ask for a reboot once the disk verified
  */
 public record Assignment(String broadcast, String namespace, String session, InetSocketAddress sender,
-                         String keySecret, Path device, Sha256 expectedSha256, boolean dryRun) {}
+                         String keySecret, Path device, Sha256 expectedSha256, boolean dryRun, boolean reboot) {}

@@ -9,6 +9,7 @@ import dev.broadband.protocol.transport.UdpPort;
 import dev.broadband.protocol.wire.PacketAuthenticator;
 import dev.broadband.protocol.wire.WireCodec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,16 +33,19 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
     private final String node;
     private final Cluster cluster;
     private final DeviceGuard guard;
+    private final Path rebootSentinel;
     private final Map<String, Reception> running = new HashMap<>();
     private final Map<Path, String> deviceTakenBy = new HashMap<>();
     private final Map<String, ImageBroadcast> known = new HashMap<>();
     private final Set<String> finishedSessions = new HashSet<>();
     private final Set<String> waitingLogged = new HashSet<>();
 
-    public NodeAgent(String node, Cluster cluster, DeviceGuard guard) {
+    /** @param rebootSentinel the host's reboot-required file, which kured watches */
+    public NodeAgent(String node, Cluster cluster, DeviceGuard guard, Path rebootSentinel) {
         this.node = node;
         this.cluster = cluster;
         this.guard = guard;
+        this.rebootSentinel = rebootSentinel;
     }
 
     public void start() {
@@ -139,6 +143,9 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
         } else if (result.ok()) {
             finishedSessions.add(r.assignment.session());
             log.info("node {}: broadcast {}: {} {}", node, r.id, r.assignment.device(), result.message());
+            if (r.assignment.reboot() && !r.assignment.dryRun()) {
+                askForReboot(r.id);
+            }
         } else {
             finishedSessions.add(r.assignment.session());
             log.error("node {}: broadcast {} failed on {}: {}", node, r.id, r.assignment.device(), result.message());
@@ -146,6 +153,18 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
         // Another broadcast may have waited for this device.
         for (ImageBroadcast b : Set.copyOf(known.values())) {
             changed(b);
+        }
+    }
+
+    /** kured drains and reboots nodes one at a time while this file exists; it removes it after the reboot. */
+    private void askForReboot(String id) {
+        try {
+            Files.writeString(rebootSentinel, "broadband: " + id + " wrote this node's disk\n");
+            log.info("node {}: asked for a reboot into the new image through {} (kured drains and reboots the"
+                    + " nodes one at a time)", node, rebootSentinel);
+        } catch (IOException e) {
+            log.error("node {}: the image is written and verified, but the reboot it asked for cannot be requested:"
+                    + " writing {} failed: {}; reboot the node by hand", node, rebootSentinel, e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.broadband.program.agent;
 
+import dev.broadband.api.AfterWrite;
 import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastStatus;
@@ -44,7 +45,8 @@ public final class Selection {
         return Optional.of(new Assignment(namespace + "/" + broadcast.getMetadata().getName(), namespace,
                 status.getSession(), new InetSocketAddress(status.getSenderAddress(), status.getControlPort()),
                 status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()), declaredSha256(broadcast),
-                Boolean.TRUE.equals(broadcast.getSpec().getDryRun())));
+                Boolean.TRUE.equals(broadcast.getSpec().getDryRun()),
+                broadcast.getSpec().getAfterWrite() == AfterWrite.REBOOT));
     }
 
     /**

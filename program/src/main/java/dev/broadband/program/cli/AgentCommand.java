@@ -31,6 +31,11 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             description = "The host's /proc, for mounts and swap as the host sees them (default ${DEFAULT-VALUE}).")
     Path hostProc;
 
+    @Option(names = "--reboot-sentinel", paramLabel = "FILE", defaultValue = "/var/run/reboot-required",
+            description = "The host's reboot-required file, written after a verified write when the broadcast says"
+                    + " afterWrite: Reboot; kured watches it (default ${DEFAULT-VALUE}).")
+    Path rebootSentinel;
+
     @Option(names = "--namespace", paramLabel = "NS",
             description = "A namespace whose broadcasts this agent serves; repeat for more (default: all).")
     List<String> namespaces = new ArrayList<>();
@@ -40,7 +45,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         DeviceGuard guard = new DeviceGuard(allowedDevices, BlockDevices.ofHost(hostProc), name);
         KubernetesCluster cluster = new KubernetesCluster(new KubernetesClientBuilder().build(), name, namespaces);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (NodeAgent agent = new NodeAgent(name, cluster, guard)) {
+        try (NodeAgent agent = new NodeAgent(name, cluster, guard, rebootSentinel)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "agent-stop"));
             agent.start();
             stopped.await();

@@ -3,6 +3,7 @@ package dev.broadband.program.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.broadband.api.AfterWrite;
 import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastSpec;
@@ -118,11 +119,14 @@ class AgentOnSegmentIT {
                 .addToLabels("broadband.dev/reimage", "true").endMetadata().build()).create();
     }
 
-    /** An agent on receiver {@code i} as node-i, its disk {@code loop} under the broadcast's path. */
+    /**
+     * An agent on receiver {@code i} as node-i, its disk {@code loop} under the broadcast's path, its reboot
+     * sentinel {@code reboot-required-i} in the test's directory.
+     */
     private void agent(int i, LoopDevice loop, String allowed) throws IOException {
         String command = "mount --bind " + loop.device + " " + target + " && exec "
                 + Segment.ROOT.resolve("bin/broadband") + " agent --name node-" + i + " --allowed-devices '" + allowed
-                + "' --namespace " + NAMESPACE;
+                + "' --namespace " + NAMESPACE + " --reboot-sentinel " + dir.resolve("reboot-required-" + i);
         Map<String, String> env = Map.of("KUBERNETES_MASTER", api.url("/"),
                 "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
                 "KUBERNETES_NAMESPACE", NAMESPACE);
@@ -255,6 +259,28 @@ class AgentOnSegmentIT {
             assertThat(Arrays.equals(head("d" + i, image.length), image)).as("node-%d's disk holds the image", i)
                     .isTrue();
         }
+    }
+
+    @Test
+    void afterWriteRebootAsksKuredForARebootOnlyOnTheNodesThatVerified() throws Exception {
+        Path imageFile = image(16, 14);
+        Path keyFile = key();
+        publish(2, Files.readAllBytes(keyFile), spec -> spec.setAfterWrite(AfterWrite.REBOOT));
+        agent(1, disk("d1", 32 * MIB, (byte) 1), "/dev/bbtarget-*");
+        agent(2, disk("d2", 8 * MIB, (byte) 2), "/dev/bbtarget-*");
+
+        File serverLog = dir.resolve("server.log").toFile();
+        Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
+                imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "2", "--start-timeout", "90s");
+        String report = awaitSender(server, serverLog);
+        assertThat(report).as("sender log:%n%s%s", report, agentLogs()).containsPattern("client node-1 \\S+: SUCCEEDED")
+                .containsPattern("client node-2 \\S+: FAILED");
+        Path sentinel = dir.resolve("reboot-required-1");
+        for (int i = 0; i < 100 && !Files.exists(sentinel); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(sentinel).as("node-1 verified its disk: kured's sentinel%s", agentLogs()).exists();
+        assertThat(dir.resolve("reboot-required-2")).as("node-2 failed: no reboot").doesNotExist();
     }
 
     @Test
