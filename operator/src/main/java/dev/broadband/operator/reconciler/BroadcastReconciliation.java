@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastStatus;
+import dev.broadband.api.NodePhase;
+import dev.broadband.api.NodeStatus;
 import dev.broadband.operator.monitoring.OperatorMetrics;
 import dev.broadband.operator.sender.KeySecretFactory;
 import dev.broadband.operator.sender.SenderPodFactory;
@@ -172,10 +174,26 @@ public class BroadcastReconciliation {
     setAggregate(next, aggregate);
     if (aggregate.phase().isFinished()) {
       poller.forget(senderKey);
+      recordImageOnNodes(broadcast, next, report);
       return conclude(broadcast, previous, next, aggregate.phase(), aggregate.reason(), aggregate.message());
     }
     return progress(broadcast, previous, next, aggregate.phase(), aggregate.reason(),
         aggregate.message(), config.pollInterval(), selected);
+  }
+
+  /** Every node that verified the image (a dry run writes none) gets it recorded on its Node. */
+  private void recordImageOnNodes(ImageBroadcast broadcast, ImageBroadcastStatus next, SessionStatus report) {
+    if (report.sha256() == null || Boolean.TRUE.equals(broadcast.getSpec().getDryRun())) {
+      return;
+    }
+    List<String> verified = next.getNodeStatuses().stream()
+        .filter(n -> n.getPhase() == NodePhase.SUCCEEDED).map(NodeStatus::getName).toList();
+    List<String> failed = NodeImageRecord.record(client, verified, NodeImageRecord.annotations(report.sha256(),
+        namespace(broadcast) + "/" + broadcast.getMetadata().getName(), clock.instant()));
+    if (!failed.isEmpty()) {
+      events.record(broadcast, EventRecorder.WARNING, Reasons.NODE_RECORD_FAILED,
+          "the image is written, but could not be recorded on " + String.join(", ", failed));
+    }
   }
 
   /** Exit 0 means every client that joined verified; the last report says who joined. */

@@ -97,7 +97,7 @@ class HelmChartTest {
     assertThat(verbs(roles.get("bb-broadband-operator"), "pods")).containsExactlyInAnyOrder("get", "list", "watch", "create", "delete");
     assertThat(verbs(roles.get("bb-broadband-operator"), "secrets")).containsExactlyInAnyOrder("get", "create");
     assertThat(verbs(roles.get("bb-broadband-operator"), "events")).containsExactly("create");
-    assertThat(verbs(roles.get("bb-broadband-operator-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbs(roles.get("bb-broadband-operator-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch", "patch");
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(roles.get("bb-broadband-agent"), "secrets")).containsExactly("get");
     assertThat(verbs(roles.get("bb-broadband-agent-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");

@@ -117,6 +117,14 @@ class BroadcastReconciliationTest {
         Reasons.WAITING_FOR_RECEIVERS, Reasons.BROADCASTING, Reasons.VERIFYING, Reasons.ALL_NODES_SUCCEEDED);
     assertThat(h.events()).extracting(Event::getType).containsOnly(EventRecorder.NORMAL);
 
+    // Each node says which image its disk holds now.
+    for (String node : List.of("node-1", "node-2", "node-3")) {
+      assertThat(client.nodes().withName(node).get().getMetadata().getAnnotations())
+          .containsEntry("broadband.dev/image-sha256", "ab".repeat(32))
+          .containsEntry("broadband.dev/image-broadcast", ib.getMetadata().getNamespace() + "/ubuntu")
+          .containsKey("broadband.dev/image-written-at");
+    }
+
     // Finished is final: another pass changes nothing and creates nothing.
     assertThat(h.reconcile("ubuntu").getStatus()).isEqualTo(status);
     assertThat(h.pods()).hasSize(1);
@@ -135,6 +143,10 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.FAILED);
     assertThat(ib.getStatus().getMessage())
         .isEqualTo("1/3 succeeded; node-2: device mounted; node-3: silent for 30s");
+    assertThat(client.nodes().withName("node-1").get().getMetadata().getAnnotations())
+        .containsKey("broadband.dev/image-sha256");
+    assertThat(client.nodes().withName("node-2").get().getMetadata().getAnnotations())
+        .as("a node that failed holds no verified image").doesNotContainKey("broadband.dev/image-sha256");
     Condition failed = condition(ib.getStatus(), Conditions.FAILED);
     assertThat(failed.getStatus()).isEqualTo("True");
     assertThat(failed.getReason()).isEqualTo(Reasons.NODES_FAILED);
