@@ -124,7 +124,7 @@ public class BroadcastReconciliation {
           Reasons.DOWNLOADING, state.message(), PENDING_RECHECK, selected);
       case RUNNING -> running(broadcast, previous, next, slot.get(), selected, senderKey, state);
       case SUCCEEDED -> exitedCleanly(broadcast, previous, next, selected, senderKey);
-      case FAILED -> poller.lastKnown(senderKey).filter(s -> s.phase() != null && s.phase().isOver())
+      case FAILED -> poller.lastKnown(senderKey).filter(SessionStatus::over)
           // It exited non-zero after its last report said the session was over: that report is
           // the outcome. Otherwise the sender died mid-session and deserves another try.
           .map(last -> applyReport(broadcast, previous, next, last, selected, senderKey))
@@ -200,7 +200,7 @@ public class BroadcastReconciliation {
   private Outcome exitedCleanly(ImageBroadcast broadcast, ImageBroadcastStatus previous,
       ImageBroadcastStatus next, List<String> selected, String senderKey) {
     Optional<SessionStatus> last = poller.lastKnown(senderKey);
-    if (last.isPresent() && last.get().phase() != null && last.get().phase().isOver()) {
+    if (last.isPresent() && last.get().over()) {
       return applyReport(broadcast, previous, next, last.get(), selected, senderKey);
     }
     long imageBytes = next.getImageBytes() == null ? 0 : next.getImageBytes();

@@ -29,7 +29,7 @@ public final class StatusAggregator {
   public static Aggregate aggregate(SessionStatus sender, List<String> selectedNodes) {
     Map<String, ClientStatus> byNode = clientsByNode(sender.clients());
     long imageBytes = Math.max(0, sender.imageBytes());
-    boolean over = sender.phase() != null && sender.phase().isOver();
+    boolean over = sender.over();
 
     List<NodeStatus> nodes = new ArrayList<>(selectedNodes.size());
     long verifiedBytes = 0;
@@ -48,7 +48,9 @@ public final class StatusAggregator {
     int selected = selectedNodes.size();
     String progress = Formats.percent(verifiedBytes, imageBytes * selected);
     String nodeCount = succeeded + "/" + selected;
-    return switch (sender.phase() == null ? SessionPhase.WAITING : sender.phase()) {
+    SessionPhase phase = sender.phase() == null ? SessionPhase.WAITING : sender.phase();
+    // Every joined client has its result: the sender is about to end the session as FINISHED.
+    return switch (over && phase == SessionPhase.STREAMING ? SessionPhase.FINISHED : phase) {
       case WAITING -> new Aggregate(BroadcastPhase.WAITING, Reasons.WAITING_FOR_RECEIVERS,
           joined(nodes) + "/" + selected + " nodes joined; waiting for receivers",
           progress, nodeCount, null, nodes);

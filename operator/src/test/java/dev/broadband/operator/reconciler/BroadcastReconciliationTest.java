@@ -344,6 +344,24 @@ class BroadcastReconciliationTest {
   }
 
   @Test
+  void aSenderThatExitsBeforeItsFinishedReportWasReadIsJudgedByTheResultsItHadReported() {
+    startedAndRunning("brief");
+    // The last report read: every client has its result, so the sender ends the session next.
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 0,
+        client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
+        client("node-2", ClientState.FAILED, 10, "device /dev/sdb is mounted at /var (/dev/sdb1)"),
+        client("node-3", ClientState.SUCCEEDED, IMAGE_BYTES, "")));
+    ImageBroadcast ib = h.reconcile("brief");
+    h.sender.goDown(HOST, STATUS_PORT);
+    h.podExited("brief-sender-0", "node-0", HOST, 1, "Error");
+    ib = h.reconcile("brief");
+
+    assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.FAILED);
+    assertThat(ib.getStatus().getMessage()).isEqualTo("2/3 succeeded; node-2: device /dev/sdb is mounted at /var (/dev/sdb1)");
+    assertThat(h.pods()).as("an outcome, not a crash: no sender is started again").hasSize(1);
+  }
+
+  @Test
   void anUnreadableStatusEndpointKeepsThePhaseAndSaysSo() {
     startedAndRunning("quiet");
     h.sender.goDown(HOST, STATUS_PORT);

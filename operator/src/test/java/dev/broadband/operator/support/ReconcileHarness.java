@@ -12,6 +12,7 @@ import dev.broadband.operator.reconciler.EventRecorder;
 import dev.broadband.operator.reconciler.OperatorConfig;
 import dev.broadband.operator.reconciler.Outcome;
 import dev.broadband.operator.sender.SenderPodFactory;
+import dev.broadband.operator.status.SenderStatusClient;
 import dev.broadband.operator.status.StatusPoller;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -36,10 +37,15 @@ public final class ReconcileHarness {
   public Outcome lastOutcome;
 
   public ReconcileHarness(KubernetesClient client, OperatorConfig config) {
+    this(client, config, null);
+  }
+
+  /** @param realSender reads real senders' status endpoints instead of {@link #sender}; null for the fake */
+  public ReconcileHarness(KubernetesClient client, OperatorConfig config, SenderStatusClient realSender) {
     this.client = client;
     this.config = config;
     // Poll on every pass: the tests decide when the sender is read, not a timer.
-    StatusPoller poller = new StatusPoller(sender, clock, Duration.ZERO);
+    StatusPoller poller = new StatusPoller(realSender != null ? realSender : sender, clock, Duration.ZERO);
     this.reconciliation = new BroadcastReconciliation(client, config, poller,
         new EventRecorder(client, clock), OperatorMetrics.unregistered(), clock);
   }

@@ -1,5 +1,6 @@
 package dev.broadband.program.cli;
 
+import dev.broadband.protocol.Units;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sender.Server;
@@ -57,6 +58,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--status-port", paramLabel = "P", description = "Serve GET /status (JSON) and /metrics (Prometheus) on this TCP port.")
     Integer statusPort;
+
+    @Option(names = "--status-linger", paramLabel = "DURATION", defaultValue = "5s", converter = Converters.Time.class,
+            description = "With --status-port, serve the final report this long after the session ended, for pollers"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration statusLinger;
 
     @Option(names = "--min-clients", paramLabel = "N", defaultValue = "0",
             description = "Start streaming once N clients joined (default: once the first joined, after a short gathering window).")
@@ -118,6 +124,19 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         return nic;
     }
 
+    /** A poller that reads /status every few seconds (the operator) must see the outcome before the process goes. */
+    private void lingerForTheFinalReport() {
+        if (statusLinger.isZero()) {
+            return;
+        }
+        log.info("serving the final report on /status for {} more", Units.formatDuration(statusLinger));
+        try {
+            Thread.sleep(statusLinger.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private boolean serve(UdpPort port, ImageSource image, WireCodec codec, ServerConfig config)
             throws IOException {
         AtomicReference<SessionStatus> board = new AtomicReference<>();
@@ -142,6 +161,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             ended.countDown();
             if (http != null) {
+                lingerForTheFinalReport();
                 http.close();
             }
             try {

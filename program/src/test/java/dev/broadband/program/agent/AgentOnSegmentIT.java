@@ -12,6 +12,7 @@ import dev.broadband.api.ImageSource;
 import dev.broadband.program.status.StatusHttpServer;
 import dev.broadband.protocol.sink.LoopDevice;
 import dev.broadband.protocol.status.SessionStatus;
+import dev.broadband.program.testbed.SegmentCluster;
 import dev.broadband.protocol.testbed.Segment;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -22,7 +23,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,81 +56,28 @@ class AgentOnSegmentIT {
 
     @TempDir
     Path dir;
+    private SegmentCluster cluster;
     private Segment net;
-    private KubernetesMockServer api;
     private KubernetesClient client;
-    private final List<LoopDevice> loops = new ArrayList<>();
-    private final List<Process> agents = new ArrayList<>();
-    private final List<String> mounted = new ArrayList<>();
-    private Path target;
 
     @BeforeEach
     void cluster() throws Exception {
         assumeTrue(Segment.runningAsRoot(), "network namespaces and loop devices need root");
-        net = Segment.up("bag", 5, "--loss", "1", "--rate", "1gbit");
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        api.init(InetAddress.getByName(net.hostAddress()), 0);
-        client = api.createClient();
-        // The path every node's disk appears under, as /dev/sdb does on every machine of a rack.
-        target = Path.of("/dev/bbtarget-" + ProcessHandle.current().pid());
-        Files.createFile(target);
+        cluster = SegmentCluster.up("bag", 5, dir, NAMESPACE, "/dev/bbtarget");
+        net = cluster.net;
+        client = cluster.client;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Process p : agents) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (cluster != null) {
+            cluster.close();
         }
-        for (String m : mounted) {
-            LoopDevice.run("umount", m);
-        }
-        for (LoopDevice loop : loops) {
-            loop.close();
-        }
-        if (target != null) {
-            Files.deleteIfExists(target);
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (api != null) {
-            api.destroy();
-        }
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    private LoopDevice disk(String name, long bytes, byte fill) throws Exception {
-        Path file = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            byte[] pattern = new byte[(int) bytes];
-            Arrays.fill(pattern, fill);
-            f.write(pattern);
-        }
-        LoopDevice loop = LoopDevice.over(file);
-        loops.add(loop);
-        return loop;
     }
 
     private void node(String name) {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                 .addToLabels("broadband.dev/reimage", "true").endMetadata().build()).create();
-    }
-
-    /**
-     * An agent on receiver {@code i} as node-i, its disk {@code loop} under the broadcast's path, its reboot
-     * sentinel {@code reboot-required-i} in the test's directory.
-     */
-    private void agent(int i, LoopDevice loop, String allowed) throws IOException {
-        String command = "mount --bind " + loop.device + " " + target + " && exec "
-                + Segment.ROOT.resolve("bin/broadband") + " agent --name node-" + i + " --allowed-devices '" + allowed
-                + "' --namespace " + NAMESPACE + " --reboot-sentinel " + dir.resolve("reboot-required-" + i);
-        Map<String, String> env = Map.of("KUBERNETES_MASTER", api.url("/"),
-                "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
-                "KUBERNETES_NAMESPACE", NAMESPACE);
-        agents.add(net.start(net.receiver(i), command, env, dir.resolve("agent-" + i + ".log").toFile()));
     }
 
     private static String log(Path file) throws IOException {
@@ -144,30 +91,27 @@ class AgentOnSegmentIT {
         Path keyFile = key();
         byte[] key = Files.readAllBytes(keyFile);
 
-        LoopDevice good1 = disk("d1", 32 * MIB, (byte) 0x11);
-        LoopDevice good2 = disk("d2", 32 * MIB, (byte) 0x22);
-        LoopDevice inUse = disk("d3", 32 * MIB, (byte) 0);
-        LoopDevice small = disk("d4", 8 * MIB, (byte) 0x44);
-        LoopDevice notAllowed = disk("d5", 32 * MIB, (byte) 0x55);
-        LoopDevice.run("mkfs.ext4", "-q", inUse.device.toString());
-        Path mountPoint = Files.createDirectory(dir.resolve("data"));
-        LoopDevice.run("mount", inUse.device.toString(), mountPoint.toString());
-        mounted.add(mountPoint.toString());
+        LoopDevice good1 = cluster.disk("d1", 32 * MIB, (byte) 0x11);
+        LoopDevice good2 = cluster.disk("d2", 32 * MIB, (byte) 0x22);
+        LoopDevice inUse = cluster.disk("d3", 32 * MIB, (byte) 0);
+        LoopDevice small = cluster.disk("d4", 8 * MIB, (byte) 0x44);
+        LoopDevice notAllowed = cluster.disk("d5", 32 * MIB, (byte) 0x55);
+        Path mountPoint = cluster.mountOnTheHost(inUse);
 
         publish(5, key, spec -> {});
 
         String allowed = "/dev/bbtarget-*";
-        agent(1, good1, allowed);
-        agent(2, good2, allowed);
-        agent(3, inUse, allowed);
-        agent(4, small, allowed);
-        agent(5, notAllowed, "/dev/sd[b-z]");
+        cluster.agent(1, good1, allowed);
+        cluster.agent(2, good2, allowed);
+        cluster.agent(3, inUse, allowed);
+        cluster.agent(4, small, allowed);
+        cluster.agent(5, notAllowed, "/dev/sd[b-z]");
 
         File serverLog = dir.resolve("server.log").toFile();
         Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
                 imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "5", "--start-timeout", "90s");
         String report = awaitSender(server, serverLog);
-        assertThat(server.exitValue()).as("three nodes failed; sender log:%n%s%s", report, agentLogs()).isNotZero();
+        assertThat(server.exitValue()).as("three nodes failed; sender log:%n%s%s", report, cluster.agentLogs()).isNotZero();
         assertThat(report).contains("2/5 clients verified the image");
         assertThat(report).containsPattern("client node-1 \\S+: SUCCEEDED")
                 .containsPattern("client node-2 \\S+: SUCCEEDED");
@@ -176,10 +120,10 @@ class AgentOnSegmentIT {
         assertThat(report).containsPattern(
                 "client node-5 \\S+: FAILED.*is not in the agent's allowed devices on node-5 \\(/dev/sd\\[b-z\\]\\)");
 
-        assertThat(Arrays.equals(head("d1", image.length), image)).as("node-1's disk holds the image").isTrue();
-        assertThat(Arrays.equals(head("d2", image.length), image)).as("node-2's disk holds the image").isTrue();
-        assertThat(head("d4", (int) (8 * MIB))).as("node-4's disk is untouched").containsOnly(0x44);
-        assertThat(head("d5", (int) (32 * MIB))).as("node-5's disk is untouched").containsOnly(0x55);
+        assertThat(Arrays.equals(cluster.head("d1", image.length), image)).as("node-1's disk holds the image").isTrue();
+        assertThat(Arrays.equals(cluster.head("d2", image.length), image)).as("node-2's disk holds the image").isTrue();
+        assertThat(cluster.head("d4", (int) (8 * MIB))).as("node-4's disk is untouched").containsOnly(0x44);
+        assertThat(cluster.head("d5", (int) (32 * MIB))).as("node-5's disk is untouched").containsOnly(0x55);
         assertThat(log(dir.resolve("agent-1.log"))).contains("node node-1: joining broadcast imaging/img")
                 .contains("verified sha256");
     }
@@ -196,7 +140,7 @@ class AgentOnSegmentIT {
                 .endMetadata().addToData("key", Base64.getEncoder().encodeToString(key)).build()).create();
         ImageBroadcastSpec spec = new ImageBroadcastSpec();
         spec.setTargetNodeSelector(Map.of("broadband.dev/reimage", "true"));
-        spec.setTargetDevice(target.toString());
+        spec.setTargetDevice(cluster.target.toString());
         spec.setAddress(Segment.BROADCAST);
         more.accept(spec);
         ImageBroadcast broadcast = new ImageBroadcast(NAMESPACE, "img", spec);
@@ -226,7 +170,7 @@ class AgentOnSegmentIT {
     private String awaitSender(Process server, File serverLog) throws Exception {
         if (!server.waitFor(180, TimeUnit.SECONDS)) {
             server.destroyForcibly();
-            throw new AssertionError("the sender did not finish; its log:\n" + log(serverLog.toPath()) + agentLogs());
+            throw new AssertionError("the sender did not finish; its log:\n" + log(serverLog.toPath()) + cluster.agentLogs());
         }
         return log(serverLog.toPath());
     }
@@ -237,9 +181,10 @@ class AgentOnSegmentIT {
         Path keyFile = key();
         publish(3, Files.readAllBytes(keyFile), spec -> {});
         List<LoopDevice> disks = new ArrayList<>();
+        List<Process> agents = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            disks.add(disk("d" + i, 64 * MIB, (byte) i));
-            agent(i, disks.get(i - 1), "/dev/bbtarget-*");
+            disks.add(cluster.disk("d" + i, 64 * MIB, (byte) i));
+            agents.add(cluster.agent(i, disks.get(i - 1), "/dev/bbtarget-*"));
         }
         File serverLog = dir.resolve("server.log").toFile();
         // A rate cap keeps the session long enough to kill an agent midway.
@@ -248,15 +193,15 @@ class AgentOnSegmentIT {
                 "--status-port", "7856", "--start-timeout", "90s");
         awaitProgress("node-2", Files.size(imageFile) * 2 / 5, server, serverLog);
         // SIGKILL, as a deleted pod's container gets after its grace period; the DaemonSet starts a new one.
-        agents.remove(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        agent(2, disks.get(1), "/dev/bbtarget-*");
+        cluster.kill(agents.get(1));
+        cluster.agent(2, disks.get(1), "/dev/bbtarget-*");
 
         String report = awaitSender(server, serverLog);
-        assertThat(server.exitValue()).as("sender log:%n%s%s", report, agentLogs()).isZero();
+        assertThat(server.exitValue()).as("sender log:%n%s%s", report, cluster.agentLogs()).isZero();
         assertThat(report).contains("client node-2 rejoined from").contains("3/3 clients verified the image");
         byte[] image = Files.readAllBytes(imageFile);
         for (int i = 1; i <= 3; i++) {
-            assertThat(Arrays.equals(head("d" + i, image.length), image)).as("node-%d's disk holds the image", i)
+            assertThat(Arrays.equals(cluster.head("d" + i, image.length), image)).as("node-%d's disk holds the image", i)
                     .isTrue();
         }
     }
@@ -266,20 +211,20 @@ class AgentOnSegmentIT {
         Path imageFile = image(16, 14);
         Path keyFile = key();
         publish(2, Files.readAllBytes(keyFile), spec -> spec.setAfterWrite(AfterWrite.REBOOT));
-        agent(1, disk("d1", 32 * MIB, (byte) 1), "/dev/bbtarget-*");
-        agent(2, disk("d2", 8 * MIB, (byte) 2), "/dev/bbtarget-*");
+        cluster.agent(1, cluster.disk("d1", 32 * MIB, (byte) 1), "/dev/bbtarget-*");
+        cluster.agent(2, cluster.disk("d2", 8 * MIB, (byte) 2), "/dev/bbtarget-*");
 
         File serverLog = dir.resolve("server.log").toFile();
         Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
                 imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "2", "--start-timeout", "90s");
         String report = awaitSender(server, serverLog);
-        assertThat(report).as("sender log:%n%s%s", report, agentLogs()).containsPattern("client node-1 \\S+: SUCCEEDED")
+        assertThat(report).as("sender log:%n%s%s", report, cluster.agentLogs()).containsPattern("client node-1 \\S+: SUCCEEDED")
                 .containsPattern("client node-2 \\S+: FAILED");
         Path sentinel = dir.resolve("reboot-required-1");
         for (int i = 0; i < 100 && !Files.exists(sentinel); i++) {
             Thread.sleep(100);
         }
-        assertThat(sentinel).as("node-1 verified its disk: kured's sentinel%s", agentLogs()).exists();
+        assertThat(sentinel).as("node-1 verified its disk: kured's sentinel%s", cluster.agentLogs()).exists();
         assertThat(dir.resolve("reboot-required-2")).as("node-2 failed: no reboot").doesNotExist();
     }
 
@@ -288,22 +233,21 @@ class AgentOnSegmentIT {
         Path imageFile = image(24, 12);
         Path keyFile = key();
         publish(2, Files.readAllBytes(keyFile), spec -> spec.setDryRun(true));
-        disk("d1", 32 * MIB, (byte) 0x11);
-        disk("d2", 8 * MIB, (byte) 0x22);
-        agent(1, loops.get(0), "/dev/bbtarget-*");
-        agent(2, loops.get(1), "/dev/bbtarget-*");
+        LoopDevice checked = cluster.disk("d1", 32 * MIB, (byte) 0x11);
+        cluster.agent(1, checked, "/dev/bbtarget-*");
+        cluster.agent(2, cluster.disk("d2", 8 * MIB, (byte) 0x22), "/dev/bbtarget-*");
 
         File serverLog = dir.resolve("server.log").toFile();
         Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
                 imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "2", "--start-timeout", "90s");
         String report = awaitSender(server, serverLog);
-        assertThat(report).as("sender log:%n%s%s", report, agentLogs()).containsPattern(
+        assertThat(report).as("sender log:%n%s%s", report, cluster.agentLogs()).containsPattern(
                 "client node-1 \\S+: SUCCEEDED.*dry run: would write 24.0 MiB \\(25165824 bytes\\) to "
-                        + loops.get(0).device + " \\(" + target + "\\) on node-1, which passes every check; nothing"
+                        + checked.device + " \\(" + cluster.target + "\\) on node-1, which passes every check; nothing"
                         + " was written");
         assertThat(report).containsPattern("client node-2 \\S+: FAILED.*holds 8.0 MiB");
-        assertThat(head("d1", (int) (32 * MIB))).as("node-1's disk is untouched").containsOnly(0x11);
-        assertThat(head("d2", (int) (8 * MIB))).as("node-2's disk is untouched").containsOnly(0x22);
+        assertThat(cluster.head("d1", (int) (32 * MIB))).as("node-1's disk is untouched").containsOnly(0x11);
+        assertThat(cluster.head("d2", (int) (8 * MIB))).as("node-2's disk is untouched").containsOnly(0x22);
     }
 
     @Test
@@ -314,18 +258,18 @@ class AgentOnSegmentIT {
         publish(2, Files.readAllBytes(keyFile), spec -> spec.setSource(ImageSource.ofUrl("https://images.example/a.raw",
                 declared)));
         for (int i = 1; i <= 2; i++) {
-            agent(i, disk("d" + i, 32 * MIB, (byte) i), "/dev/bbtarget-*");
+            cluster.agent(i, cluster.disk("d" + i, 32 * MIB, (byte) i), "/dev/bbtarget-*");
         }
 
         File serverLog = dir.resolve("server.log").toFile();
         Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST, "--file",
                 imageFile.toString(), "--key-file", keyFile.toString(), "--min-clients", "2", "--start-timeout", "90s");
         String report = awaitSender(server, serverLog);
-        assertThat(server.exitValue()).as("sender log:%n%s%s", report, agentLogs()).isNotZero();
+        assertThat(server.exitValue()).as("sender log:%n%s%s", report, cluster.agentLogs()).isNotZero();
         for (int i = 1; i <= 2; i++) {
             assertThat(report).containsPattern("client node-" + i + " \\S+: FAILED.*not the " + declared.substring(7)
                     + " expected: refusing it, nothing was written");
-            assertThat(head("d" + i, (int) (32 * MIB))).as("node-%d's disk is untouched", i).containsOnly(i);
+            assertThat(cluster.head("d" + i, (int) (32 * MIB))).as("node-%d's disk is untouched", i).containsOnly(i);
         }
     }
 
@@ -347,19 +291,6 @@ class AgentOnSegmentIT {
             Thread.sleep(50);
         }
         throw new AssertionError(node + " never reached " + bytes + " bytes; sender log:\n"
-                + log(serverLog.toPath()) + agentLogs());
-    }
-
-    /** The start of a disk, read from the file behind its loop device. */
-    private byte[] head(String disk, int length) throws IOException {
-        return Arrays.copyOf(Files.readAllBytes(dir.resolve(disk)), length);
-    }
-
-    private String agentLogs() throws IOException {
-        StringBuilder all = new StringBuilder();
-        for (int i = 1; i <= 5; i++) {
-            all.append("\n--- agent ").append(i).append(":\n").append(log(dir.resolve("agent-" + i + ".log")));
-        }
-        return all.toString();
+                + log(serverLog.toPath()) + cluster.agentLogs());
     }
 }

@@ -15,6 +15,20 @@ public record SessionStatus(String session, SessionPhase phase, long imageBytes,
         clients = clients == null ? List.of() : List.copyOf(clients);
     }
 
+    /**
+     * Whether the session has its outcome: it ended, or it is streaming and every client that joined has reported
+     * its result, which is when the sender ends it (after half a second for repeated results). A reader that saw
+     * this need not see the last report of all, which may live only milliseconds before the sender exits.
+     */
+    public boolean over() {
+        if (phase == null) {
+            return false;
+        }
+        return phase.isOver()
+                || (phase == SessionPhase.STREAMING && !clients.isEmpty()
+                        && clients.stream().allMatch(c -> c.state() != null && c.state().isDone()));
+    }
+
     /** Totals since the sender started. */
     public record Counters(long dataPackets, long repairPackets, long statusPackets, long nacksReceived,
                            long packetsDropped) {}

@@ -15,6 +15,14 @@ public final class LoopDevice implements AutoCloseable {
         this.device = device;
     }
 
+    /** A loop device over a new file of {@code bytes} bytes, each {@code fill}. */
+    public static LoopDevice filled(Path file, long bytes, byte fill) throws IOException, InterruptedException {
+        byte[] pattern = new byte[(int) bytes];
+        java.util.Arrays.fill(pattern, fill);
+        java.nio.file.Files.write(file, pattern);
+        return over(file);
+    }
+
     /** @param options more of losetup's, such as --read-only or --partscan */
     public static LoopDevice over(Path backingFile, String... options) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("losetup", "--find", "--show"));

@@ -88,6 +88,21 @@ public final class Segment implements AutoCloseable {
         return pb.start();
     }
 
+    /**
+     * {@code broadband agent} as node-i on receiver i, its disk {@code device} under the path {@code target} in the
+     * agent's own mount namespace (as /dev/sdb is on every machine of a rack), reading the API server at
+     * {@code apiServer}.
+     */
+    public Process agent(int i, Path device, Path target, String allowed, String namespace, String apiServer,
+                         Path rebootSentinel, File log) throws IOException {
+        String command = "mount --bind " + device + " " + target + " && exec " + ROOT.resolve("bin/broadband")
+                + " agent --name node-" + i + " --allowed-devices '" + allowed + "' --namespace " + namespace
+                + " --reboot-sentinel " + rebootSentinel;
+        Map<String, String> env = Map.of("KUBERNETES_MASTER", apiServer, "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false", "KUBERNETES_NAMESPACE", namespace);
+        return start(receiver(i), command, env, log);
+    }
+
     /** Runs a shell command line in a namespace and returns its exit code. */
     public int shell(String namespace, String commandLine, File log) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("ip", "netns", "exec", namespace, "bash", "-c", commandLine)
