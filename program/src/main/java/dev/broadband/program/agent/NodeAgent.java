@@ -5,6 +5,7 @@ import dev.broadband.protocol.receiver.Client;
 import dev.broadband.protocol.receiver.ClientConfig;
 import dev.broadband.protocol.receiver.ClientResult;
 import dev.broadband.protocol.receiver.ProgressListener;
+import dev.broadband.protocol.sink.PartitionTable;
 import dev.broadband.protocol.transport.UdpPort;
 import dev.broadband.protocol.wire.PacketAuthenticator;
 import dev.broadband.protocol.wire.WireCodec;
@@ -143,8 +144,14 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
         } else if (result.ok()) {
             finishedSessions.add(r.assignment.session());
             log.info("node {}: broadcast {}: {} {}", node, r.id, r.assignment.device(), result.message());
-            if (r.assignment.reboot() && !r.assignment.dryRun()) {
-                askForReboot(r.id);
+            if (!r.assignment.dryRun()) {
+                String notReread = PartitionTable.reread(r.assignment.device());
+                if (notReread != null) {
+                    log.warn("node {}: {}; the new partitions appear after a reboot", node, notReread);
+                }
+                if (r.assignment.reboot()) {
+                    askForReboot(r.id);
+                }
             }
         } else {
             finishedSessions.add(r.assignment.session());

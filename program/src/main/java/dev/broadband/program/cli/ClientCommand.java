@@ -6,7 +6,9 @@ import dev.broadband.protocol.receiver.ClientResult;
 import dev.broadband.protocol.receiver.ProgressListener;
 import dev.broadband.protocol.receiver.SinkFactory;
 import dev.broadband.protocol.session.Sha256;
+import dev.broadband.protocol.sink.BlockDevices;
 import dev.broadband.protocol.sink.FileSink;
+import dev.broadband.protocol.sink.PartitionTable;
 import dev.broadband.protocol.sink.StreamSink;
 import dev.broadband.protocol.transport.UdpPort;
 import dev.broadband.program.warmup.WarmUpSession;
@@ -90,6 +92,12 @@ final class ClientCommand implements Callable<Integer> {
             }
             if (result.ok()) {
                 log.info("{}: {}", output == null ? "stdout" : output, result.message());
+                if (output != null && BlockDevices.SYSTEM.isBlockDevice(output)) {
+                    String notReread = PartitionTable.reread(output);
+                    if (notReread != null) {
+                        log.warn("{}; the new partitions appear after a reboot", notReread);
+                    }
+                }
                 return 0;
             }
             log.error(result.message());

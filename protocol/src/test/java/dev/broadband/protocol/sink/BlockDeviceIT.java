@@ -153,4 +153,23 @@ class BlockDeviceIT {
         }
         assertThat(java.util.Arrays.copyOf(Files.readAllBytes(file), image.length)).isEqualTo(image);
     }
+
+    @Test
+    void afterAnImageWithAPartitionTableIsWrittenTheKernelShowsItsPartitions() throws Exception {
+        assumeTool("sfdisk");
+        // The image: a disk of its own with one partition.
+        Path image = backing("with-table.img", 8 << 20, (byte) 0);
+        LoopDevice.runWithInput("start=2048, size=4096, type=83\n", "sfdisk", "--quiet", image.toString());
+        Path file = backing("target", 8 << 20, (byte) 0);
+        try (LoopDevice loop = LoopDevice.over(file, "--partscan")) {
+            Path partition = Path.of(loop.device + "p1");
+            assertThat(partition).as("no partition before").doesNotExist();
+            try (FileSink sink = FileSink.open(loop.device, Files.size(image))) {
+                sink.write(0, ByteBuffer.wrap(Files.readAllBytes(image)));
+                sink.finish(f -> {});
+            }
+            assertThat(PartitionTable.reread(loop.device)).isNull();
+            assertThat(partition).as("the image's partition, without a reboot").exists();
+        }
+    }
 }
