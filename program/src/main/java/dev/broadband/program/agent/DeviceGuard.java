@@ -21,6 +21,7 @@ public final class DeviceGuard {
     private final List<String> allowed;
     private final List<PathMatcher> matchers;
     private final BlockDevices devices;
+    private final DeviceCheck inUse;
     private final String node;
 
     /** @param allowed globs such as /dev/sd[b-z]; empty allows nothing */
@@ -28,6 +29,7 @@ public final class DeviceGuard {
         this.allowed = List.copyOf(allowed);
         this.matchers = allowed.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         this.devices = devices;
+        this.inUse = new DeviceCheck(devices);
         this.node = node;
     }
 
@@ -37,13 +39,13 @@ public final class DeviceGuard {
             @Override
             public Sink open(long imageBytes, long bufferBytes) throws IOException {
                 check(device);
-                return FileSink.open(device, imageBytes, new DeviceCheck(devices));
+                return FileSink.open(device, imageBytes, inUse);
             }
 
             @Override
             public String dryRun(long imageBytes) throws IOException {
                 check(device);
-                new DeviceCheck(devices).check(device, imageBytes);
+                inUse.check(device, imageBytes);
                 return "dry run: would write " + Units.formatBytes(imageBytes) + " (" + imageBytes + " bytes) to "
                         + DeviceCheck.describe(device, devices.name(device)) + " on " + node
                         + ", which passes every check; nothing was written";

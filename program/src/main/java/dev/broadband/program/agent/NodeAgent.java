@@ -101,6 +101,10 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
 
     @Override
     public synchronized void relabelled() {
+        reconsiderAll();
+    }
+
+    private void reconsiderAll() {
         for (ImageBroadcast b : Set.copyOf(known.values())) {
             changed(b);
         }
@@ -158,9 +162,7 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
             log.error("node {}: broadcast {} failed on {}: {}", node, r.id, r.assignment.device(), result.message());
         }
         // Another broadcast may have waited for this device.
-        for (ImageBroadcast b : Set.copyOf(known.values())) {
-            changed(b);
-        }
+        reconsiderAll();
     }
 
     /** kured drains and reboots nodes one at a time while this file exists; it removes it after the reboot. */

@@ -173,8 +173,7 @@ public final class Client {
 
     /** A dry run: the session's image size is all the target's checks need; nothing is received or written. */
     private String checkOnly(Welcome w) throws SessionFailure {
-        sessionId = w.session();
-        session = new SessionInfo(w.session(), w.geometry(), w.multicastGroup(), w.dataPort(), codec.keyed());
+        takeSession(w);
         try {
             return sinks.dryRun(w.geometry().imageSize());
         } catch (IOException e) {
@@ -182,9 +181,13 @@ public final class Client {
         }
     }
 
-    private void begin(Welcome w) throws IOException, SessionFailure {
+    private void takeSession(Welcome w) {
         sessionId = w.session();
         session = new SessionInfo(w.session(), w.geometry(), w.multicastGroup(), w.dataPort(), codec.keyed());
+    }
+
+    private void begin(Welcome w) throws IOException, SessionFailure {
+        takeSession(w);
         Geometry g = w.geometry();
         log.info("joined session {} at {}: {} bytes ({}), sha256 {}, data on {} port {}", session.idHex(),
                 config.server(), g.imageSize(), Units.formatBytes(g.imageSize()),

@@ -1,6 +1,6 @@
 package dev.broadband.protocol.sink;
 
-import java.io.BufferedReader;
+import dev.broadband.protocol.KernelFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ public final class BlockDevices {
 
     /** Size in bytes from sysfs (fstat reports 0 for a block device). */
     public long size(Path device) throws IOException {
-        return Long.parseLong(line(sysBlock.resolve(name(device)).resolve("size"))) * 512;
+        return Long.parseLong(KernelFiles.firstLine(sysBlock.resolve(name(device)).resolve("size"))) * 512;
     }
 
     /**
@@ -91,11 +91,11 @@ public final class BlockDevices {
 
     /** The device's major:minor, as mountinfo names what is mounted. */
     String number(String name) throws IOException {
-        return line(sysBlock.resolve(name).resolve("dev"));
+        return KernelFiles.firstLine(sysBlock.resolve(name).resolve("dev"));
     }
 
     boolean readOnly(String name) throws IOException {
-        return "1".equals(line(sysBlock.resolve(name).resolve("ro")));
+        return "1".equals(KernelFiles.firstLine(sysBlock.resolve(name).resolve("ro")));
     }
 
     /** What holds the device, each as "dm-0 (device-mapper vg-root)" or "md0 (RAID)": LVM, dm-crypt, md. */
@@ -110,7 +110,7 @@ public final class BlockDevices {
                 String h = holder.getFileName().toString();
                 Path dmName = sysBlock.resolve(h).resolve("dm").resolve("name");
                 if (Files.exists(dmName)) {
-                    result.add(h + " (device-mapper " + line(dmName) + ")");
+                    result.add(h + " (device-mapper " + KernelFiles.firstLine(dmName) + ")");
                 } else if (h.startsWith("md")) {
                     result.add(h + " (RAID)");
                 } else {
@@ -165,13 +165,5 @@ public final class BlockDevices {
     /** procfs writes a space in a path as \040. */
     private static String unescape(String field) {
         return field.replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\");
-    }
-
-    /** One line of a sysfs or procfs file. Read line-wise: Files.readString trusts the size they report, 0 or 4096. */
-    private static String line(Path file) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line = in.readLine();
-            return line == null ? "" : line.trim();
-        }
     }
 }

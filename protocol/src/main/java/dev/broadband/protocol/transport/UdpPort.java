@@ -1,7 +1,7 @@
 package dev.broadband.protocol.transport;
 
+import dev.broadband.protocol.KernelFiles;
 import dev.broadband.protocol.Units;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -176,9 +175,8 @@ public final class UdpPort implements PacketPort {
 
     /** Linux's cap on what SO_RCVBUF may ask for; -1 elsewhere. */
     private static long rmemMax() {
-        // Read line-wise: Files.readString trusts the size procfs reports and returned the first digit only.
-        try (BufferedReader in = Files.newBufferedReader(RMEM_MAX)) {
-            return Long.parseLong(in.readLine().trim());
+        try {
+            return Long.parseLong(KernelFiles.firstLine(RMEM_MAX));
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.broadband.protocol.session.Sha256;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +25,7 @@ class BlockDeviceIT {
     }
 
     private Path backing(String name, long size, byte fill) throws Exception {
-        Path file = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            byte[] pattern = new byte[(int) size];
-            java.util.Arrays.fill(pattern, fill);
-            f.write(pattern);
-        }
-        return file;
+        return LoopDevice.backingFile(dir.resolve(name), size, fill);
     }
 
     @Test

@@ -17,10 +17,14 @@ public final class LoopDevice implements AutoCloseable {
 
     /** A loop device over a new file of {@code bytes} bytes, each {@code fill}. */
     public static LoopDevice filled(Path file, long bytes, byte fill) throws IOException, InterruptedException {
+        return over(backingFile(file, bytes, fill));
+    }
+
+    /** A new file of {@code bytes} bytes, each {@code fill}, to put a loop device over. */
+    public static Path backingFile(Path file, long bytes, byte fill) throws IOException {
         byte[] pattern = new byte[(int) bytes];
         java.util.Arrays.fill(pattern, fill);
-        java.nio.file.Files.write(file, pattern);
-        return over(file);
+        return java.nio.file.Files.write(file, pattern);
     }
 
     /** @param options more of losetup's, such as --read-only or --partscan */

@@ -2,8 +2,7 @@ package dev.broadband.protocol.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.nio.file.Files;
+import dev.broadband.protocol.KernelFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +10,7 @@ class UdpPortTest {
     @Test
     void aReceiverSaysWhenTheKernelGrantsLessBufferThanItAskedForAndHowToRaiseIt() throws Exception {
         Path rmemMax = Path.of("/proc/sys/net/core/rmem_max");
-        long cap;
-        try (BufferedReader in = Files.newBufferedReader(rmemMax)) {
-            cap = Long.parseLong(in.readLine().trim());
-        }
+        long cap = Long.parseLong(KernelFiles.firstLine(rmemMax));
         try (UdpPort port = UdpPort.forReceiver(null)) {
             assertThat(port.receiveBufferShortfall()).as("nothing to say before the data socket exists").isNull();
             port.listenData(0, null);
