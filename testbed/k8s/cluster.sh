@@ -297,6 +297,7 @@ cmd_load() {
   [[ $# -ge 2 ]] || usage
   local name=$1 dir="$STATE_ROOT/$1" node tar; shift
   [[ -d "$dir" ]] || die "no cluster $name"
+  for tar in "$@"; do [[ -s "$tar" ]] || die "no image tarball at $tar (jib:buildTar writes target/jib-image.tar)"; done
   for node in $(nodes_of "$name"); do
     for tar in "$@"; do
       nsenter --mount="/proc/$(cat "$dir/pids/$node")/ns/mnt" ctr -n k8s.io images import "$(readlink -f "$tar")" >/dev/null
