@@ -2,7 +2,8 @@
 # The user's flow on a real Kubernetes (tier 5): a cluster of testbed/k8s/cluster.sh, the images
 # built by jib on the Debian JRE base and imported into every node, `helm install` of
 # charts/broadband, one ImageBroadcast of an image served over HTTP on the testbed; it must reach
-# Succeeded with every selected node's disk equal to the image. As root; exits non-zero on any
+# Succeeded with every selected node's disk equal to the image; a second one, with one node's
+# disk mounted, must fail that node with the reason and image the others. As root; exits non-zero on any
 # failure, with the cluster's state printed.
 #
 #   testbed/k8s/e2e.sh [RECEIVERS]       # default 2
@@ -26,6 +27,7 @@ work="$(mktemp -d)"
 http_pid=""
 cleanup() {
   [[ -n "$http_pid" ]] && kill "$http_pid" 2>/dev/null || true
+  umount "$work/mnt" 2>/dev/null || true
   "$k8s/cluster.sh" down "$name" || true
   rm -rf "$work"
 }
@@ -73,10 +75,13 @@ head -c "$image_size" /dev/urandom >"$work/os.raw"
 sha="$(sha256sum "$work/os.raw" | cut -d' ' -f1)"
 (cd "$work" && exec python3 -m http.server 8088 --bind 10.77.0.254 >"$work/http.log" 2>&1) &
 http_pid=$!
-cat >"$work/broadcast.yaml" <<YAML
+# broadcast NAME: applies an ImageBroadcast of the served image to every reimage node, prints
+# `kubectl get` until it finishes, and leaves its final phase in $phase.
+broadcast() {
+  cat >"$work/$1.yaml" <<YAML
 apiVersion: broadband.dev/v1alpha1
 kind: ImageBroadcast
-metadata: {name: os, namespace: broadband}
+metadata: {name: $1, namespace: broadband}
 spec:
   source: {url: "http://10.77.0.254:8088/os.raw", sha256: "sha256:$sha"}
   targetNodeSelector: {broadband.dev/reimage: "true"}
@@ -85,17 +90,19 @@ spec:
   sender: {nodeSelector: {broadband.dev/sender: "true"}}
   minReceivers: $receivers
 YAML
-kubectl apply -f "$work/broadcast.yaml" >/dev/null
-
-echo "== kubectl get imagebroadcast, until it finishes"
-deadline=$((SECONDS + 300)) phase=""
-while ((SECONDS < deadline)); do
-  kubectl -n broadband get imagebroadcast os --no-headers 2>/dev/null || true
-  phase="$(kubectl -n broadband get imagebroadcast os -o jsonpath='{.status.phase}' 2>/dev/null || true)"
-  [[ "$phase" == Succeeded || "$phase" == Failed ]] && break
-  sleep 3
-done
-kubectl -n broadband get imagebroadcast os
+  kubectl apply -f "$work/$1.yaml" >/dev/null
+  echo "== kubectl get imagebroadcast $1, until it finishes"
+  local deadline=$((SECONDS + 300))
+  phase=""
+  while ((SECONDS < deadline)); do
+    kubectl -n broadband get imagebroadcast "$1" --no-headers 2>/dev/null || true
+    phase="$(kubectl -n broadband get imagebroadcast "$1" -o jsonpath='{.status.phase}' 2>/dev/null || true)"
+    [[ "$phase" == Succeeded || "$phase" == Failed ]] && break
+    sleep 3
+  done
+  kubectl -n broadband get imagebroadcast "$1"
+}
+broadcast os
 [[ "$phase" == Succeeded ]] || failed "the broadcast ended '$phase', not Succeeded"
 
 echo "== every imaged node's disk equals the image (sha256 $sha)"
@@ -108,5 +115,25 @@ for ((i = 1; i <= receivers; i++)); do
   written="$(kubectl get node "$node" -o jsonpath='{.metadata.annotations.broadband\.dev/image-sha256}')"
   [[ "$written" == *"$sha" ]] || failed "$node is not annotated with the image (broadband.dev/image-sha256='$written')"
   echo "OK: $node $disk"
+done
+
+echo "== a node whose disk is mounted refuses it, with the reason in its status; the others are imaged"
+mounted="$name-r$receivers"
+disk="$("$k8s/cluster.sh" disk "$name" "$mounted")"
+mkfs.ext4 -q -F "$disk"
+mkdir -p "$work/mnt"
+mount "$disk" "$work/mnt"
+broadcast mounted
+umount "$work/mnt"
+[[ "$phase" == Failed ]] || failed "with $mounted's disk mounted the broadcast ended '$phase', not Failed"
+reason="$(kubectl -n broadband get imagebroadcast mounted -o jsonpath="{.status.nodeStatuses[?(@.name=='$mounted')].message}")"
+echo "$mounted: $reason"
+[[ "$reason" == *mounted* ]] || failed "$mounted's status does not say its disk is mounted: '$reason'"
+message="$(kubectl -n broadband get imagebroadcast mounted -o jsonpath='{.status.message}')"
+echo "broadcast: $message"
+[[ "$message" == *"$mounted"* ]] || failed "the broadcast's message does not name $mounted: '$message'"
+for ((i = 1; i < receivers; i++)); do
+  got="$(kubectl -n broadband get imagebroadcast mounted -o jsonpath="{.status.nodeStatuses[?(@.name=='$name-r$i')].phase}")"
+  [[ "$got" == Succeeded ]] || failed "$name-r$i ended '$got' beside the mounted node, not Succeeded"
 done
 echo "OK: the user's flow on a real cluster"
