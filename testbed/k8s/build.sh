@@ -26,6 +26,7 @@ staging_version="v0.${K8S_VERSION#v1.}"
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 work="$CACHE/src"
 mkdir -p "$work/kubernetes" "$work/etcd" "$OUT"
+# -mod=mod: go build itself adds what the wrapper module lacks to go.mod and go.sum
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 cd "$work/kubernetes"
@@ -40,7 +41,6 @@ gomod="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^\t"
 echo "building Kubernetes $K8S_VERSION (${COMPONENTS[*]}) into $OUT" >&2
 for c in "${COMPONENTS[@]}"; do
   echo "  $c" >&2
-  go get "k8s.io/kubernetes/cmd/$c@$K8S_VERSION" >/dev/null 2>&1 || true
   go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
     -o "$OUT/$c" "k8s.io/kubernetes/cmd/$c"
 done

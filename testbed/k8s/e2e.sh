@@ -14,6 +14,8 @@ k8s="$root/testbed/k8s"
 name=kbe
 receivers="${1:-2}"
 image_size=16M
+# The image's HTTP server, on the testbed bridge's address (testbed/k8s/cluster.sh's control plane)
+http_host=10.77.0.254 http_port=8088
 export PATH="${BROADBAND_TOOLS:-/opt/broadband-tools}/bin:$PATH"
 
 base="$("$k8s/base-image.sh")"
@@ -35,7 +37,8 @@ trap cleanup EXIT
 
 echo "== cluster: 1 sender node, $receivers to image"
 "$k8s/cluster.sh" up "$name" "$receivers" >"$work/up.log" || { cat "$work/up.log"; exit 1; }
-export KUBECONFIG=/var/lib/broadband-testbed/$name/kubeconfig
+KUBECONFIG="$(sed -n 's/^export KUBECONFIG=//p' "$work/up.log")"
+export KUBECONFIG
 "$k8s/cluster.sh" load "$name" "$root/program/target/jib-image.tar" "$root/operator/target/jib-image.tar"
 
 failed() {
@@ -73,7 +76,7 @@ wait_until 180 "an agent ready on every node" agents_ready
 echo "== an image served over HTTP on the testbed"
 head -c "$image_size" /dev/urandom >"$work/os.raw"
 sha="$(sha256sum "$work/os.raw" | cut -d' ' -f1)"
-(cd "$work" && exec python3 -m http.server 8088 --bind 10.77.0.254 >"$work/http.log" 2>&1) &
+(cd "$work" && exec python3 -m http.server "$http_port" --bind "$http_host" >"$work/http.log" 2>&1) &
 http_pid=$!
 # broadcast NAME: applies an ImageBroadcast of the served image to every reimage node, prints
 # `kubectl get` until it finishes, and leaves its final phase in $phase.
@@ -83,7 +86,7 @@ apiVersion: broadband.dev/v1alpha1
 kind: ImageBroadcast
 metadata: {name: $1, namespace: broadband}
 spec:
-  source: {url: "http://10.77.0.254:8088/os.raw", sha256: "sha256:$sha"}
+  source: {url: "http://$http_host:$http_port/os.raw", sha256: "sha256:$sha"}
   targetNodeSelector: {broadband.dev/reimage: "true"}
   targetDevice: /dev/vdb
   address: 10.77.0.255
