@@ -21,6 +21,7 @@ import dev.broadband.operator.sender.SenderPodFactory;
 import dev.broadband.operator.sender.SenderPodState;
 import dev.broadband.operator.status.Aggregate;
 import dev.broadband.operator.status.Conditions;
+import dev.broadband.operator.status.FinalReports;
 import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.operator.status.StatusAggregator;
 import dev.broadband.operator.status.StatusPoller;
@@ -123,13 +124,24 @@ public class BroadcastReconciliation {
       case DOWNLOADING -> progress(broadcast, previous, next, BroadcastPhase.PREPARING,
           Reasons.DOWNLOADING, state.message(), PENDING_RECHECK, selected);
       case RUNNING -> running(broadcast, previous, next, slot.get(), selected, senderKey, state);
-      case SUCCEEDED -> exitedCleanly(broadcast, previous, next, selected, senderKey);
-      case FAILED -> poller.lastKnown(senderKey).filter(SessionStatus::over)
-          // It exited non-zero after its last report said the session was over: that report is
-          // the outcome. Otherwise the sender died mid-session and deserves another try.
+      case SUCCEEDED -> finalReport(state, senderKey)
+          .map(last -> applyReport(broadcast, previous, next, last, selected, senderKey))
+          .orElseGet(() -> exitedCleanly(broadcast, previous, next, selected, senderKey));
+      case FAILED -> finalReport(state, senderKey)
+          // It exited non-zero after the session was over: its report is the outcome (some node
+          // failed). Otherwise the sender died mid-session and deserves another try.
           .map(last -> applyReport(broadcast, previous, next, last, selected, senderKey))
           .orElseGet(() -> restartOrFail(broadcast, previous, next, slot.get(), selected, state.message()));
     };
+  }
+
+  /**
+   * The outcome of an exited sender: the report it left as its termination message, which
+   * survives the process and this operator's restarts, else the last report read from it.
+   */
+  private Optional<SessionStatus> finalReport(SenderPodState state, String senderKey) {
+    return FinalReports.session(state.finalReport()).or(() -> poller.lastKnown(senderKey))
+        .filter(SessionStatus::over);
   }
 
   private Outcome running(ImageBroadcast broadcast, ImageBroadcastStatus previous,
@@ -196,13 +208,12 @@ public class BroadcastReconciliation {
     }
   }
 
-  /** Exit 0 means every client that joined verified; the last report says who joined. */
+  /**
+   * Exit 0 without a final report (a sender of an older version): every client that joined
+   * verified, and the last status seen says who joined.
+   */
   private Outcome exitedCleanly(ImageBroadcast broadcast, ImageBroadcastStatus previous,
       ImageBroadcastStatus next, List<String> selected, String senderKey) {
-    Optional<SessionStatus> last = poller.lastKnown(senderKey);
-    if (last.isPresent() && last.get().over()) {
-      return applyReport(broadcast, previous, next, last.get(), selected, senderKey);
-    }
     long imageBytes = next.getImageBytes() == null ? 0 : next.getImageBytes();
     Aggregate aggregate = StatusAggregator.afterCleanExit(next.getNodeStatuses(), selected, imageBytes);
     setAggregate(next, aggregate);

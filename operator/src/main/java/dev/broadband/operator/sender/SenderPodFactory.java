@@ -37,6 +37,8 @@ public final class SenderPodFactory {
   public static final String KEY_DIR = "/var/run/broadband";
   public static final String KEY_FILE = KEY_DIR + "/" + KeySecretFactory.KEY;
   public static final String IMAGE_DIR = "/image";
+  /** Where the server leaves its final report; the kubelet keeps it as the termination message. */
+  public static final String TERMINATION_LOG = "/dev/termination-log";
   /** The file the server streams: downloaded there, or a hostPath file mounted there. */
   public static final String IMAGE_FILE = IMAGE_DIR + "/image.raw";
 
@@ -53,11 +55,11 @@ public final class SenderPodFactory {
       "set -u",
       "part=" + IMAGE_FILE + ".part",
       "if ! curl -fsSL --retry 5 --retry-connrefused -o \"$part\" \"$BROADBAND_URL\"; then",
-      "  echo \"download of $BROADBAND_URL failed\" > /dev/termination-log; exit 1",
+      "  echo \"download of $BROADBAND_URL failed\" > " + TERMINATION_LOG + "; exit 1",
       "fi",
       "actual=$(sha256sum \"$part\" | cut -d' ' -f1)",
       "if [ \"$actual\" != \"$BROADBAND_SHA256\" ]; then",
-      "  echo \"sha256 mismatch: expected $BROADBAND_SHA256, got $actual\" > /dev/termination-log; exit 1",
+      "  echo \"sha256 mismatch: expected $BROADBAND_SHA256, got $actual\" > " + TERMINATION_LOG + "; exit 1",
       "fi",
       "mv \"$part\" " + IMAGE_FILE);
 
@@ -123,6 +125,7 @@ public final class SenderPodFactory {
         "--data-port", String.valueOf(ports.dataPort()),
         "--control-port", String.valueOf(ports.controlPort()),
         "--status-port", String.valueOf(ports.statusPort()),
+        "--report-file", TERMINATION_LOG,
         "--key-file", KEY_FILE,
         "--min-clients", String.valueOf(spec.getMinReceivers() != null ? spec.getMinReceivers() : selectedNodes),
         "--start-timeout", spec.getStartTimeout() != null ? spec.getStartTimeout() : ImageBroadcastSpec.DEFAULT_START_TIMEOUT,
@@ -168,6 +171,7 @@ public final class SenderPodFactory {
           .withReadOnlyRootFilesystem(true)
           .withNewCapabilities().withDrop("ALL").endCapabilities()
         .endSecurityContext()
+        .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
   }

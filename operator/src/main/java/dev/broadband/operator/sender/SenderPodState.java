@@ -10,8 +10,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 
-/** What a sender pod's Kubernetes status says about the sender, in the operator's terms. */
-public record SenderPodState(Kind kind, String hostIp, String message) {
+/**
+ * What a sender pod's Kubernetes status says about the sender, in the operator's terms. {@code finalReport} is the
+ * server container's termination message once it exited: the report it wrote with {@code --report-file}, if any.
+ */
+public record SenderPodState(Kind kind, String hostIp, String message, String finalReport) {
+
+  SenderPodState(Kind kind, String hostIp, String message) {
+    this(kind, hostIp, message, null);
+  }
 
   public enum Kind {
     /** Not started: being scheduled, pulling, or between the download and the server. */
@@ -41,8 +48,8 @@ public record SenderPodState(Kind kind, String hostIp, String message) {
       case "Running" -> server.map(c -> c.getState() != null && c.getState().getRunning() != null).orElse(false)
           ? new SenderPodState(Kind.RUNNING, hostIp, "sender running on " + nodeOf(pod))
           : new SenderPodState(Kind.PENDING, hostIp, "sender starting on " + nodeOf(pod));
-      case "Succeeded" -> new SenderPodState(Kind.SUCCEEDED, hostIp, "sender exited 0");
-      case "Failed" -> new SenderPodState(Kind.FAILED, hostIp, failure(status, fetch, server));
+      case "Succeeded" -> new SenderPodState(Kind.SUCCEEDED, hostIp, "sender exited 0", finalReport(server));
+      case "Failed" -> new SenderPodState(Kind.FAILED, hostIp, failure(status, fetch, server), finalReport(server));
       case "Pending" -> pending(pod, status, fetch, server);
       default -> new SenderPodState(Kind.PENDING, hostIp, "sender pod phase " + status.getPhase());
     };
@@ -84,6 +91,16 @@ public record SenderPodState(Kind kind, String hostIp, String message) {
         + (status.getMessage() == null ? "" : " (" + status.getMessage().strip() + ")");
   }
 
+  private static String finalReport(Optional<ContainerStatus> server) {
+    return server.map(ContainerStatus::getState).map(s -> s.getTerminated())
+        .map(ContainerStateTerminated::getMessage).filter(SenderPodState::isReport).orElse(null);
+  }
+
+  /** The server writes its report as a JSON object; anything else there explains a crash. */
+  private static boolean isReport(String message) {
+    return message != null && message.strip().startsWith("{");
+  }
+
   private static Optional<ContainerStateTerminated> terminatedWithError(ContainerStatus c) {
     return Optional.ofNullable(c.getState()).map(s -> s.getTerminated())
         .filter(t -> t.getExitCode() != null && t.getExitCode() != 0);
@@ -104,7 +121,8 @@ public record SenderPodState(Kind kind, String hostIp, String message) {
 
   private static String describeReason(ContainerStateTerminated t) {
     String reason = t.getReason() == null || "Error".equals(t.getReason()) ? "" : " (" + t.getReason() + ")";
-    String message = t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + lastLine(t.getMessage());
+    String message = t.getMessage() == null || t.getMessage().isBlank() || isReport(t.getMessage()) ? ""
+        : ": " + lastLine(t.getMessage());
     return reason + message;
   }
 

@@ -6,6 +6,7 @@ import static dev.broadband.operator.support.Fixtures.broadcast;
 import static dev.broadband.operator.support.Fixtures.client;
 import static dev.broadband.operator.support.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.Base64;
@@ -22,6 +23,8 @@ import dev.broadband.api.SenderPlacement;
 import dev.broadband.operator.sender.KeySecretFactory;
 import dev.broadband.protocol.status.ClientState;
 import dev.broadband.operator.status.Conditions;
+import dev.broadband.operator.status.HttpSenderStatusClient;
+import dev.broadband.protocol.status.FinalReport;
 import dev.broadband.protocol.status.SessionPhase;
 import dev.broadband.operator.support.Fixtures;
 import dev.broadband.operator.support.ReconcileHarness;
@@ -235,8 +238,10 @@ class BroadcastReconciliationTest {
       assertThat(c.getImage()).isEqualTo(h.config.programImage());
       assertThat(c.getArgs()).containsExactly("server", "10.0.0.255", "--file", "/image/image.raw",
           "--data-port", "7854", "--control-port", "7855", "--status-port", "7856",
-          "--key-file", "/var/run/broadband/key", "--min-clients", "2", "--start-timeout", "10m",
+          "--report-file", "/dev/termination-log", "--key-file", "/var/run/broadband/key", "--min-clients", "2", "--start-timeout", "10m",
           "--drop-timeout", "45s", "--rate", "800mbit");
+      assertThat(c.getTerminationMessagePath()).as("where the report is written is what the kubelet keeps")
+          .isEqualTo("/dev/termination-log");
       assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
       assertThat(c.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getHostPort())
           .containsExactly("UDP/7854", "UDP/7855", "TCP/7856");
@@ -359,6 +364,45 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.FAILED);
     assertThat(ib.getStatus().getMessage()).isEqualTo("2/3 succeeded; node-2: device /dev/sdb is mounted at /var (/dev/sdb1)");
     assertThat(h.pods()).as("an outcome, not a crash: no sender is started again").hasSize(1);
+  }
+
+  @Test
+  void anOperatorRestartedWhileTheSenderExitedTakesTheOutcomeFromItsTerminationMessage() throws Exception {
+    startedAndRunning("restarted");
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 1000,
+        client("node-1", ClientState.RECEIVING, 10, "")));
+    h.reconcile("restarted");
+    // The operator goes away; the sender finishes and exits; a new operator, which never read the
+    // sender, finds only the pod and what its server left in the termination log.
+    ReconcileHarness restarted = new ReconcileHarness(client);
+    restarted.sender.goDown(HOST, STATUS_PORT);
+    String terminationMessage = HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport(
+        "0011223344556677", SessionPhase.FINISHED, IMAGE_BYTES, null, List.of("node-1", "node-3"),
+        List.of(new FinalReport.Unfinished("node-2", ClientState.FAILED, 10, "no space left on /dev/sdb")), 0));
+    restarted.podExited("restarted-sender-0", "node-0", HOST, 1, "Error", terminationMessage);
+    ImageBroadcast ib = restarted.reconcile("restarted");
+
+    assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.FAILED);
+    assertThat(ib.getStatus().getNodes()).isEqualTo("2/3");
+    assertThat(ib.getStatus().getMessage()).isEqualTo("2/3 succeeded; node-2: no space left on /dev/sdb");
+    assertThat(ib.getStatus().getNodeStatuses()).extracting(NodeStatus::getName, NodeStatus::getPhase)
+        .containsExactly(tuple("node-1", NodePhase.SUCCEEDED), tuple("node-2", NodePhase.FAILED),
+            tuple("node-3", NodePhase.SUCCEEDED));
+    assertThat(restarted.pods()).as("an outcome, not a crash: no sender is started again").hasSize(1);
+  }
+
+  @Test
+  void aCleanExitWithATerminationReportSucceedsWithEveryNode() throws Exception {
+    startedAndRunning("clean");
+    h.sender.goDown(HOST, STATUS_PORT);
+    String terminationMessage = HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport(
+        "0011223344556677", SessionPhase.FINISHED, IMAGE_BYTES, null, List.of("node-1", "node-2", "node-3"),
+        List.of(), 0));
+    h.podExited("clean-sender-0", "node-0", HOST, 0, "Completed", terminationMessage);
+    ImageBroadcast ib = h.reconcile("clean");
+    assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.SUCCEEDED);
+    assertThat(ib.getStatus().getNodes()).isEqualTo("3/3");
+    assertThat(ib.getStatus().getProgress()).isEqualTo("100.0%");
   }
 
   @Test

@@ -109,9 +109,15 @@ public final class ReconcileHarness {
   }
 
   public void podExited(String podName, String node, String hostIp, int exitCode, String reason) {
+    podExited(podName, node, hostIp, exitCode, reason, null);
+  }
+
+  /** @param terminationMessage what the kubelet read from the server's termination log */
+  public void podExited(String podName, String node, String hostIp, int exitCode, String reason,
+      String terminationMessage) {
     setPodStatus(podName, node, exitCode == 0 ? "Succeeded" : "Failed", hostIp,
         List.of(terminated(SenderPodFactory.FETCH_CONTAINER, 0, "Completed", null)),
-        List.of(terminated(SenderPodFactory.SERVER_CONTAINER, exitCode, reason, null)));
+        List.of(terminated(SenderPodFactory.SERVER_CONTAINER, exitCode, reason, terminationMessage)));
   }
 
   public void fetchFailed(String podName, String node, String hostIp, String message) {

@@ -7,6 +7,7 @@ import dev.broadband.protocol.sender.Server;
 import dev.broadband.protocol.sender.ServerConfig;
 import dev.broadband.protocol.status.SessionStatus;
 import dev.broadband.protocol.sender.StartPolicy;
+import dev.broadband.program.status.FinalReportFile;
 import dev.broadband.program.status.StatusHttpServer;
 import dev.broadband.protocol.transport.UdpPort;
 import dev.broadband.protocol.wire.WireCodec;
@@ -63,6 +64,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             description = "With --status-port, serve the final report this long after the session ended, for pollers"
                     + " (default ${DEFAULT-VALUE}).")
     Duration statusLinger;
+
+    @Option(names = "--report-file", paramLabel = "F",
+            description = "When the session ends, write its outcome there as JSON (at most 4096 bytes: a Kubernetes"
+                    + " termination message), so it outlives the process.")
+    Path reportFile;
 
     @Option(names = "--min-clients", paramLabel = "N", defaultValue = "0",
             description = "Start streaming once N clients joined (default: once the first joined, after a short gathering window).")
@@ -137,6 +143,18 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** Only an ended session has an outcome; a crash leaves the file to whatever explains the crash. */
+    private void writeReport(SessionStatus last) {
+        if (reportFile == null || last.phase() == null || !last.phase().isOver()) {
+            return;
+        }
+        try {
+            FinalReportFile.write(reportFile, last);
+        } catch (IOException e) {
+            log.error("could not write the final report to {}: {}", reportFile, e.getMessage());
+        }
+    }
+
     private boolean serve(UdpPort port, ImageSource image, WireCodec codec, ServerConfig config)
             throws IOException {
         AtomicReference<SessionStatus> board = new AtomicReference<>();
@@ -159,6 +177,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         try {
             return server.run();
         } finally {
+            writeReport(board.get());
             ended.countDown();
             if (http != null) {
                 lingerForTheFinalReport();

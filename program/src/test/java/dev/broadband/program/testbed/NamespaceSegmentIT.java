@@ -3,6 +3,10 @@ package dev.broadband.program.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.broadband.program.status.StatusHttpServer;
+import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.status.FinalReport;
+import dev.broadband.protocol.status.SessionPhase;
 import dev.broadband.protocol.testbed.Segment;
 
 import java.io.File;
@@ -97,7 +101,8 @@ class NamespaceSegmentIT {
             File serverLog = file("b-server.log");
             // A rate cap keeps the session streaming long enough for the late joiner to arrive midway.
             Process server = net.broadband(net.sender(), null, null, serverLog, "server", Segment.BROADCAST,
-                    "--file", image.toString(), "--min-clients", "3", "--rate", "100mbit", "--drop-timeout", "3s");
+                    "--file", image.toString(), "--min-clients", "3", "--rate", "100mbit", "--drop-timeout", "3s",
+                    "--report-file", file("b-report.json").getPath());
             List<Process> clients = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 clients.add(net.broadband(net.receiver(i), null, null, file("b-client-" + i + ".log"), "client",
@@ -120,6 +125,14 @@ class NamespaceSegmentIT {
             String serverOutput = log(serverLog);
             assertThat(serverExit).as("server exit with a dropped client; log:%n%s", serverOutput).isNotZero();
             assertThat(serverOutput).contains("joined while streaming").contains("dropped client").contains("3/4 clients verified");
+            FinalReport report = StatusHttpServer.objectMapper().readValue(file("b-report.json"), FinalReport.class);
+            assertThat(report.phase()).isEqualTo(SessionPhase.FINISHED);
+            assertThat(report.succeeded()).containsExactlyInAnyOrder("r1", "r2", "late");
+            assertThat(report.unfinished()).singleElement().satisfies(u -> {
+                assertThat(u.name()).isEqualTo("r3");
+                assertThat(u.state()).isEqualTo(ClientState.DROPPED);
+                assertThat(u.message()).contains("silent");
+            });
             byte[] expected = Files.readAllBytes(image);
             for (int i : new int[] {1, 2, 4}) {
                 assertThat(Files.readAllBytes(file("b-out-" + i).toPath())).as("output of client %d", i).isEqualTo(expected);
