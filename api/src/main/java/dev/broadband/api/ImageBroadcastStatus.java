@@ -39,6 +39,9 @@ public class ImageBroadcastStatus {
   private Long imageBytes;
   @JsonPropertyDescription("How many times the sender pod was recreated after it died.")
   private Integer senderRestarts;
+  @JsonPropertyDescription("The nodes this broadcast images, taken once when its sender was created: relabelling"
+      + " a node later neither adds it nor drops it.")
+  private List<String> targetNodes;
   private String startTime;
   private String completionTime;
   private List<NodeStatus> nodeStatuses = new ArrayList<>();
@@ -156,6 +159,14 @@ public class ImageBroadcastStatus {
     this.imageBytes = imageBytes;
   }
 
+  public List<String> getTargetNodes() {
+    return targetNodes;
+  }
+
+  public void setTargetNodes(List<String> targetNodes) {
+    this.targetNodes = targetNodes == null ? null : List.copyOf(targetNodes);
+  }
+
   public Integer getSenderRestarts() {
     return senderRestarts;
   }
@@ -213,6 +224,7 @@ public class ImageBroadcastStatus {
         && Objects.equals(statusPort, s.statusPort) && Objects.equals(keySecret, s.keySecret)
         && Objects.equals(session, s.session) && Objects.equals(imageBytes, s.imageBytes)
         && Objects.equals(senderRestarts, s.senderRestarts)
+        && Objects.equals(targetNodes, s.targetNodes)
         && Objects.equals(startTime, s.startTime)
         && Objects.equals(completionTime, s.completionTime)
         && Objects.equals(nodeStatuses, s.nodeStatuses)

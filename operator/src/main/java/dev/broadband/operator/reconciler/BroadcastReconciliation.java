@@ -37,7 +37,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  *
  * <p>The status is built fresh on every pass. Only facts that cannot be observed again are
  * carried over from the previous status: the port slot, the sender pod's name, how often it was
- * restarted, and when things started.
+ * restarted, the target nodes taken at its creation, and when things started.
  */
 public class BroadcastReconciliation {
 
@@ -82,7 +82,9 @@ public class BroadcastReconciliation {
           "invalid spec: " + invalid.get());
     }
 
-    List<String> selected = selectedNodes(broadcast);
+    // Taken once, when the sender is created: relabelling a node mid-run must not change who is
+    // imaged, nor the denominator of Nodes and Progress.
+    List<String> selected = next.getTargetNodes() != null ? next.getTargetNodes() : selectedNodes(broadcast);
     if (selected.isEmpty() && next.getSenderPod() == null) {
       return progress(broadcast, previous, next, BroadcastPhase.PENDING, Reasons.NO_TARGET_NODES,
           "no node matches targetNodeSelector " + broadcast.getSpec().getTargetNodeSelector(),
@@ -106,6 +108,7 @@ public class BroadcastReconciliation {
       Pod pod = createSender(broadcast, slot.get(), 0, selected.size());
       next.setSenderPod(pod.getMetadata().getName());
       next.setSenderRestarts(0);
+      next.setTargetNodes(selected);
       return progress(broadcast, previous, next, BroadcastPhase.PENDING, Reasons.SENDER_CREATED,
           "created sender pod " + pod.getMetadata().getName(), PENDING_RECHECK, selected);
     }
@@ -314,6 +317,7 @@ public class BroadcastReconciliation {
       next.setSenderPod(previous.getSenderPod());
       next.setSenderAddress(previous.getSenderAddress());
       next.setSenderRestarts(previous.getSenderRestarts());
+      next.setTargetNodes(previous.getTargetNodes());
       next.setSession(previous.getSession());
       next.setImageBytes(previous.getImageBytes());
       next.setStartTime(previous.getStartTime());

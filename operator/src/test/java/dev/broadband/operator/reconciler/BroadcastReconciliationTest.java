@@ -30,6 +30,7 @@ import dev.broadband.operator.support.Fixtures;
 import dev.broadband.operator.support.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -403,6 +404,26 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.SUCCEEDED);
     assertThat(ib.getStatus().getNodes()).isEqualTo("3/3");
     assertThat(ib.getStatus().getProgress()).isEqualTo("100.0%");
+  }
+
+  @Test
+  void theTargetNodesAreTakenOnceSoRelabellingMidRunChangesNeitherWhoNorTheDenominator() {
+    startedAndRunning("frozen");
+    assertThat(h.get("frozen").getStatus().getTargetNodes()).containsExactly("node-1", "node-2", "node-3");
+    // Mid-run, node-3 loses its label and a new node gains it.
+    client.nodes().withName("node-3").edit(n -> {
+      n.getMetadata().getLabels().clear();
+      return n;
+    });
+    client.resource(new NodeBuilder().withNewMetadata().withName("node-4").withLabels(Fixtures.TARGETS)
+        .endMetadata().build()).create();
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 1000,
+        client("node-1", ClientState.RECEIVING, 10, ""), client("node-3", ClientState.RECEIVING, 10, "")));
+    ImageBroadcast ib = h.reconcile("frozen");
+    assertThat(ib.getStatus().getNodes()).isEqualTo("0/3");
+    assertThat(ib.getStatus().getNodeStatuses()).extracting(NodeStatus::getName)
+        .containsExactly("node-1", "node-2", "node-3");
+    assertThat(ib.getStatus().getTargetNodes()).containsExactly("node-1", "node-2", "node-3");
   }
 
   @Test

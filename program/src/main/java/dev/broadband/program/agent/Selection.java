@@ -8,25 +8,34 @@ import dev.broadband.api.NodeStatus;
 import dev.broadband.protocol.session.Sha256;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a broadcast asks this node for anything now: it selects the node by its labels, its sender is up (the
+ * Whether a broadcast asks this node for anything now: it targets the node, its sender is up (the
  * status names its address, control port and session), it has not finished, and the sender has not already counted
  * this node as done. Reads only; the operator is the status's one writer.
  */
 public final class Selection {
     private Selection() {}
 
-    public static boolean selects(ImageBroadcast broadcast, Map<String, String> nodeLabels) {
+    /**
+     * The operator takes the target nodes once, when it creates the sender, and records them in the status; until
+     * then, and for a status of an older operator, the selector decides.
+     */
+    public static boolean selects(ImageBroadcast broadcast, String node, Map<String, String> nodeLabels) {
+        List<String> frozen = broadcast.getStatus() == null ? null : broadcast.getStatus().getTargetNodes();
+        if (frozen != null) {
+            return frozen.contains(node);
+        }
         Map<String, String> selector = broadcast.getSpec() == null ? null : broadcast.getSpec().getTargetNodeSelector();
         return selector != null && !selector.isEmpty() && nodeLabels.entrySet().containsAll(selector.entrySet());
     }
 
     public static Optional<Assignment> of(ImageBroadcast broadcast, String node, Map<String, String> nodeLabels) {
         ImageBroadcastStatus status = broadcast.getStatus();
-        if (!selects(broadcast, nodeLabels) || status == null || status.getPhase() == null) {
+        if (!selects(broadcast, node, nodeLabels) || status == null || status.getPhase() == null) {
             return Optional.empty();
         }
         BroadcastPhase phase = status.getPhase();
