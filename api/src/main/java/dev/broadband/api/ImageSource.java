@@ -27,7 +27,8 @@ public class ImageSource {
   private String sha256;
 
   @Pattern(ABSOLUTE_PATH_PATTERN)
-  @JsonPropertyDescription("Absolute path of the image file on the sender's node.")
+  @JsonPropertyDescription("Absolute path of the image file on the sender's node, inside one of the directories"
+      + " the chart allows (sender.hostPathDirectories, by default /var/lib/broadband).")
   private String hostPath;
 
   @JsonPropertyDescription("The image as a file on a PersistentVolumeClaim in this namespace.")

@@ -60,7 +60,7 @@ public class BroadcastReconciliation {
       EventRecorder events, OperatorMetrics metrics, Clock clock) {
     this.client = client;
     this.config = config;
-    this.validator = new SpecValidator(config.allowedDevices());
+    this.validator = new SpecValidator(config.allowedDevices(), config.hostPathDirectories());
     this.ports = new PortAllocator(config);
     this.pods = new SenderPodFactory(config);
     this.poller = poller;

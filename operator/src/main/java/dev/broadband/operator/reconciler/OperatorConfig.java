@@ -17,6 +17,8 @@ import java.util.function.Function;
  * @param maxSenderRestarts how often a dead sender pod is recreated before the broadcast fails
  * @param pollInterval least time between two reads of one sender's status endpoint
  * @param allowedDevices globs of target devices the agents may write (empty: any /dev path)
+ * @param hostPathDirectories directories of the sender's node whose files may be hostPath sources
+ *     (empty: none may; otherwise anyone allowed to create a broadcast could send any file of any node)
  * @param namespaces namespaces watched (empty: all)
  */
 public record OperatorConfig(
@@ -31,6 +33,7 @@ public record OperatorConfig(
     SenderResources senderResources,
     String senderServiceAccount,
     List<String> allowedDevices,
+    List<String> hostPathDirectories,
     List<String> namespaces,
     int httpPort) {
 
@@ -44,6 +47,7 @@ public record OperatorConfig(
 
   public OperatorConfig {
     allowedDevices = List.copyOf(allowedDevices);
+    hostPathDirectories = List.copyOf(hostPathDirectories);
     namespaces = List.copyOf(namespaces);
     if (portSlots < 1) {
       throw new IllegalArgumentException("portSlots must be at least 1, not " + portSlots);
@@ -72,6 +76,7 @@ public record OperatorConfig(
             or(get.apply("BROADBAND_SENDER_MEMORY_LIMIT"), "1Gi")),
         get.apply("BROADBAND_SENDER_SERVICE_ACCOUNT"),
         csv(get.apply("BROADBAND_ALLOWED_DEVICES")),
+        csv(get.apply("BROADBAND_HOST_PATH_DIRECTORIES")),
         csv(get.apply("BROADBAND_NAMESPACES")),
         Integer.parseInt(or(get.apply("BROADBAND_HTTP_PORT"), "8080")));
   }
@@ -79,19 +84,19 @@ public record OperatorConfig(
   public OperatorConfig withPollInterval(Duration interval) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, interval, senderResources, senderServiceAccount,
-        allowedDevices, namespaces, httpPort);
+        allowedDevices, hostPathDirectories, namespaces, httpPort);
   }
 
   public OperatorConfig withPortSlots(int slots) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         slots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
-        allowedDevices, namespaces, httpPort);
+        allowedDevices, hostPathDirectories, namespaces, httpPort);
   }
 
   public OperatorConfig withAllowedDevices(List<String> devices) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
-        devices, namespaces, httpPort);
+        devices, hostPathDirectories, namespaces, httpPort);
   }
 
   private static String or(String value, String fallback) {

@@ -30,9 +30,11 @@ public final class SpecValidator {
   private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
 
   private final List<String> allowedDevices;
+  private final List<Path> hostPathDirectories;
 
-  public SpecValidator(List<String> allowedDevices) {
+  public SpecValidator(List<String> allowedDevices, List<String> hostPathDirectories) {
     this.allowedDevices = List.copyOf(allowedDevices);
+    this.hostPathDirectories = hostPathDirectories.stream().map(d -> Path.of(d).normalize()).toList();
   }
 
   /** The first problem found, as "spec.field: why", or empty when the spec is valid. */
@@ -70,7 +72,7 @@ public final class SpecValidator {
     return problems.stream().findFirst();
   }
 
-  private static void validateSource(ImageSource source, List<String> problems) {
+  private void validateSource(ImageSource source, List<String> problems) {
     if (source == null) {
       problems.add("spec.source: is required (one of url, hostPath, pvc)");
       return;
@@ -91,8 +93,8 @@ public final class SpecValidator {
         problems.add("spec.source.sha256: must be sha256:<64 lowercase hex digits>");
       }
     }
-    if (source.getHostPath() != null && !isCleanAbsolute(source.getHostPath())) {
-      problems.add("spec.source.hostPath: '" + source.getHostPath() + "' is not a clean absolute path");
+    if (source.getHostPath() != null) {
+      validateHostPath(source.getHostPath(), problems);
     }
     PvcSource pvc = source.getPvc();
     if (pvc != null) {
@@ -104,6 +106,18 @@ public final class SpecValidator {
           || Path.of(path).normalize().startsWith("..")) {
         problems.add("spec.source.pvc.path: must be a relative path inside the volume");
       }
+    }
+  }
+
+  private void validateHostPath(String hostPath, List<String> problems) {
+    if (!isCleanAbsolute(hostPath)) {
+      problems.add("spec.source.hostPath: '" + hostPath + "' is not a clean absolute path");
+    } else if (hostPathDirectories.isEmpty()) {
+      problems.add("spec.source.hostPath: hostPath sources are off; the chart's sender.hostPathDirectories lists"
+          + " the directories they may come from");
+    } else if (hostPathDirectories.stream().noneMatch(dir -> Path.of(hostPath).startsWith(dir))) {
+      problems.add("spec.source.hostPath: " + hostPath + " is outside the directories hostPath sources may come"
+          + " from " + hostPathDirectories + " (the chart's sender.hostPathDirectories)");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.broadband.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.broadband.operator.reconciler.OperatorConfig;
 import dev.broadband.program.cli.Main;
 import java.nio.file.Files;
 import java.util.List;
@@ -82,6 +83,10 @@ class HelmChartTest {
     assertThat(env(container, "BROADBAND_DATA_PORT").getValue()).isEqualTo("7854");
     assertThat(env(container, "BROADBAND_STATUS_PORT").getValue()).isEqualTo("7856");
     assertThat(env(container, "BROADBAND_ALLOWED_DEVICES").getValue()).isEqualTo("/dev/sd[b-z],/dev/vd[b-z],/dev/nvme[1-9]n1");
+    OperatorConfig config = OperatorConfig.fromEnv(container.getEnv().stream()
+        .collect(Collectors.toMap(EnvVar::getName, e -> e.getValue() == null ? "" : e.getValue())));
+    assertThat(config.hostPathDirectories()).containsExactly("/var/lib/broadband");
+    assertThat(config.allowedDevices()).containsExactly("/dev/sd[b-z]", "/dev/vd[b-z]", "/dev/nvme[1-9]n1");
     assertThat(pod.getServiceAccountName()).isEqualTo("bb-broadband-operator");
   }
 
@@ -94,6 +99,7 @@ class HelmChartTest {
 
     assertThat(verbs(roles.get("bb-broadband-operator"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch", "delete");
     assertThat(verbs(roles.get("bb-broadband-operator"), "imagebroadcasts/status")).containsExactlyInAnyOrder("get", "patch", "update");
+    assertThat(verbs(roles.get("bb-broadband-operator"), "imagebroadcasts/finalizers")).containsExactly("update");
     assertThat(verbs(roles.get("bb-broadband-operator"), "pods")).containsExactlyInAnyOrder("get", "list", "watch", "create", "delete");
     assertThat(verbs(roles.get("bb-broadband-operator"), "secrets")).containsExactlyInAnyOrder("get", "create");
     assertThat(verbs(roles.get("bb-broadband-operator"), "events")).containsExactly("create");

@@ -17,7 +17,22 @@ import org.junit.jupiter.api.Test;
 
 class SpecValidatorTest {
 
-  final SpecValidator validator = new SpecValidator(List.of("/dev/sd[b-z]", "/dev/nvme[1-9]n1"));
+  final SpecValidator validator = new SpecValidator(List.of("/dev/sd[b-z]", "/dev/nvme[1-9]n1"),
+      List.of("/var/lib/broadband"));
+
+  @Test
+  void hostPathSourcesComeOnlyFromTheAllowedDirectories() {
+    ImageBroadcast allowed = Fixtures.broadcast("h");
+    allowed.getSpec().setSource(ImageSource.ofHostPath("/var/lib/broadband/os.raw"));
+    assertThat(validator.validate(allowed)).isEmpty();
+    assertThat(problem(ib -> ib.getSpec().setSource(ImageSource.ofHostPath("/etc/shadow"))))
+        .isEqualTo("spec.source.hostPath: /etc/shadow is outside the directories hostPath sources may come from"
+            + " [/var/lib/broadband] (the chart's sender.hostPathDirectories)");
+    assertThat(problem(ib -> ib.getSpec().setSource(ImageSource.ofHostPath("/var/lib/broadband-other/x"))))
+        .as("a sibling with the same prefix is outside").startsWith("spec.source.hostPath: /var/lib/broadband-other/x is outside");
+    assertThat(new SpecValidator(List.of(), List.of()).validate(allowed)).hasValueSatisfying(
+        p -> assertThat(p).startsWith("spec.source.hostPath: hostPath sources are off"));
+  }
 
   @Test
   void acceptsAValidSpec() {

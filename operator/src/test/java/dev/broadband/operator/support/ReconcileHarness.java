@@ -3,6 +3,7 @@ package dev.broadband.operator.support;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.broadband.api.ImageBroadcast;
@@ -51,7 +52,8 @@ public final class ReconcileHarness {
   }
 
   public ReconcileHarness(KubernetesClient client) {
-    this(client, OperatorConfig.defaults().withPollInterval(Duration.ofSeconds(2)));
+    this(client, OperatorConfig.fromEnv(Map.of("BROADBAND_HOST_PATH_DIRECTORIES", "/var/lib/images"))
+        .withPollInterval(Duration.ofSeconds(2)));
   }
 
   public ImageBroadcast create(ImageBroadcast broadcast) {
