@@ -12,6 +12,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/lib.sh"
 # kubectl from charts/install-helm.sh, where a fresh machine has it
 export PATH="${BROADBAND_TOOLS:-/opt/broadband-tools}/bin:$PATH"
 STATE_ROOT="${BROADBAND_CLUSTER_STATE:-/var/lib/broadband-testbed}"
@@ -34,14 +35,6 @@ start() {
   local dir=$1 name=$2; shift 2
   nohup "$@" >"$dir/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$dir/pids/$name"
-}
-
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
-  local limit=$1 what=$2; local deadline=$((SECONDS + limit)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || die "timed out after $limit s waiting for $what"
-    sleep 0.5
-  done
 }
 
 pki() {
@@ -91,8 +84,9 @@ control_plane() {
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$d/sa.pub" \
     --service-account-signing-key-file "$d/sa.key" --service-cluster-ip-range "$SERVICE_CIDR" \
     --authorization-mode Node,RBAC --allow-privileged=true --enable-priority-and-fairness=false \
+    --enable-admission-plugins OwnerReferencesPermissionEnforcement \
     --kubelet-preferred-address-types InternalIP
-  wait_for 90 "the API server" kubectl --kubeconfig "$dir/kubeconfig" get --raw /readyz
+  within 90 kubectl --kubeconfig "$dir/kubeconfig" get --raw /readyz || die "the API server is not ready after 90 s"
   start "$dir" kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$dir/kubeconfig" \
     --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
     --cluster-signing-cert-file "$d/ca.crt" --cluster-signing-key-file "$d/ca.key" \
@@ -283,8 +277,8 @@ cmd_up() {
     node "$dir" "$bin" "$name-r$i" "10.77.0.$((10 + i))" $((i + 1)) "$disk"
   done
   local k=(kubectl --kubeconfig "$dir/kubeconfig")
-  wait_for 180 "$((n + 1)) nodes Ready" \
-    sh -c "[ \"\$(${k[*]} get nodes --no-headers 2>/dev/null | grep -c ' Ready ')\" -eq $((n + 1)) ]"
+  within 180 sh -c "[ \"\$(${k[*]} get nodes --no-headers 2>/dev/null | grep -c ' Ready ')\" -eq $((n + 1)) ]" \
+    || die "not all $((n + 1)) nodes Ready after 180 s"
   "${k[@]}" label node "$name-s" broadband.dev/sender=true >/dev/null
   for ((i = 1; i <= n; i++)); do "${k[@]}" label node "$name-r$i" broadband.dev/reimage=true >/dev/null; done
   trap - ERR

@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # The user's flow on a real Kubernetes (tier 5): a cluster of testbed/k8s/cluster.sh, the images
 # built by jib on the Debian JRE base and imported into every node, `helm install` of
-# charts/broadband, one ImageBroadcast of an image served over HTTP on the testbed; it must reach
-# Succeeded with every selected node's disk equal to the image; a second one, with one node's
-# disk mounted, must fail that node with the reason and image the others. As root; exits non-zero on any
-# failure, with the cluster's state printed.
+# charts/broadband, then ImageBroadcasts of an image served over HTTP on the testbed, each
+# watched with `kubectl get` as a user would:
+#   os          every node imaged: Succeeded N/N, each disk equal to the image, each node annotated
+#   two at once two broadcasts to different nodes side by side, both Succeeded on distinct ports
+#   agent       a node's agent pod deleted mid-transfer: the DaemonSet brings it back, it rejoins, Succeeded
+#   sender      the sender pod deleted mid-transfer: the operator starts another, Succeeded
+#   mounted     one node's disk mounted, and the operator down when the sender ends: the operator that
+#               comes back reads the outcome from the sender's termination message; Failed naming that
+#               node with the reason, the others Succeeded, nobody imaged twice
+#   silent      a selected node that never answers: Failed after the start timeout, naming it
+# As root; exits non-zero on the first failure, with the cluster's state printed.
 #
 #   testbed/k8s/e2e.sh [RECEIVERS]       # default 2
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 k8s="$root/testbed/k8s"
+. "$k8s/lib.sh"
 name=kbe
 receivers="${1:-2}"
-image_size=16M
+image_size=48M
+# Slow enough that a transfer lasts about 20 s, for what must happen in the middle of one.
+slow_rate=20mbit
 # The image's HTTP server, on the testbed bridge's address (testbed/k8s/cluster.sh's control plane)
 http_host=10.77.0.254 http_port=8088
+ns=broadband
 export PATH="${BROADBAND_TOOLS:-/opt/broadband-tools}/bin:$PATH"
 
 base="$("$k8s/base-image.sh")"
@@ -44,99 +55,209 @@ export KUBECONFIG
 failed() {
   echo "FAIL: $*"
   kubectl get nodes -o wide || true
-  kubectl -n broadband get pods -o wide || true
-  kubectl -n broadband get imagebroadcast -o yaml || true
-  for p in $(kubectl -n broadband get pods -o name 2>/dev/null); do
-    echo "--- $p"; kubectl -n broadband logs "$p" --all-containers --tail 30 || true
+  kubectl -n $ns get pods -o wide || true
+  kubectl -n $ns get imagebroadcast -o yaml || true
+  for p in $(kubectl -n $ns get pods -o name 2>/dev/null); do
+    echo "--- $p"; kubectl -n $ns logs "$p" --all-containers --tail 30 || true
   done
   exit 1
 }
 
-# Within the deadline, or fail: wait_until SECONDS WHAT COMMAND...
+# wait_until SECONDS WHAT COMMAND...: fails the run, saying what did not happen, after SECONDS.
 wait_until() {
-  local limit=$1 what=$2 deadline=$((SECONDS + $1)); shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || failed "not $what within $limit s"
-    sleep 2
-  done
+  local limit=$1 what=$2; shift 2
+  within "$limit" "$@" || failed "not $what within $limit s"
+}
+
+ib() { # ib BROADCAST JSONPATH: one field of a broadcast
+  kubectl -n $ns get imagebroadcast "$1" -o jsonpath="{$2}" 2>/dev/null
+}
+
+node_field() { # node_field BROADCAST NODE FIELD: a field of NODE's entry in the broadcast's status
+  ib "$1" ".status.nodeStatuses[?(@.name=='$2')].$3"
 }
 
 echo "== helm install charts/broadband"
-kubectl create namespace broadband >/dev/null
-kubectl label namespace broadband pod-security.kubernetes.io/enforce=privileged >/dev/null
-helm install broadband "$root/charts/broadband" -n broadband --set image.pullPolicy=Never \
+kubectl create namespace $ns >/dev/null
+kubectl label namespace $ns pod-security.kubernetes.io/enforce=privileged >/dev/null
+helm install broadband "$root/charts/broadband" -n $ns --set image.pullPolicy=Never \
   --set "sender.fetchImage=$program_image" >/dev/null
-wait_until 180 "the operator ready" kubectl -n broadband wait --for=condition=Available deployment/broadband-operator --timeout=5s
+operator_ready() {
+  wait_until 180 "the operator ready" kubectl -n $ns wait --for=condition=Available deployment/broadband-operator --timeout=5s
+}
+operator_ready
 # `rollout status` knows no OnDelete DaemonSet: count ready agents against the nodes.
 agents_ready() {
-  [[ "$(kubectl -n broadband get daemonset broadband-agent -o jsonpath='{.status.numberReady}')" == $((receivers + 1)) ]]
+  [[ "$(kubectl -n $ns get daemonset broadband-agent -o jsonpath='{.status.numberReady}')" == $((receivers + 1)) ]]
 }
 wait_until 180 "an agent ready on every node" agents_ready
 
 echo "== an image served over HTTP on the testbed"
 head -c "$image_size" /dev/urandom >"$work/os.raw"
 sha="$(sha256sum "$work/os.raw" | cut -d' ' -f1)"
+bytes="$(stat -c %s "$work/os.raw")"
 (cd "$work" && exec python3 -m http.server "$http_port" --bind "$http_host" >"$work/http.log" 2>&1) &
 http_pid=$!
-# broadcast NAME: applies an ImageBroadcast of the served image to every reimage node, prints
-# `kubectl get` until it finishes, and leaves its final phase in $phase.
-broadcast() {
-  cat >"$work/$1.yaml" <<YAML
+
+reimage='{broadband.dev/reimage: "true"}'
+# apply BROADCAST SELECTOR [SPEC-LINE...]: an ImageBroadcast of the served image to the nodes
+# SELECTOR matches, with the extra spec lines given (YAML, e.g. "rate: 20mbit").
+apply() {
+  local b=$1 selector=$2; shift 2
+  {
+    cat <<YAML
 apiVersion: broadband.dev/v1alpha1
 kind: ImageBroadcast
-metadata: {name: $1, namespace: broadband}
+metadata: {name: $b, namespace: $ns}
 spec:
   source: {url: "http://$http_host:$http_port/os.raw", sha256: "sha256:$sha"}
-  targetNodeSelector: {broadband.dev/reimage: "true"}
+  targetNodeSelector: $selector
   targetDevice: /dev/vdb
   address: 10.77.0.255
   sender: {nodeSelector: {broadband.dev/sender: "true"}}
-  minReceivers: $receivers
 YAML
-  kubectl apply -f "$work/$1.yaml" >/dev/null
-  echo "== kubectl get imagebroadcast $1, until it finishes"
-  local deadline=$((SECONDS + 300))
+    for line in "$@"; do echo "  $line"; done
+  } >"$work/$b.yaml"
+  kubectl apply -f "$work/$b.yaml" >/dev/null
+}
+
+# watch BROADCAST: prints `kubectl get` as a user sees it until the broadcast finishes (5 min at
+# most); leaves its final phase in $phase and every progress it showed in $work/BROADCAST.progress.
+watch() {
+  local b=$1 deadline=$((SECONDS + 300))
+  echo "== kubectl get imagebroadcast $b, until it finishes"
+  kubectl -n $ns get imagebroadcast "$b"
   phase=""
   while ((SECONDS < deadline)); do
-    kubectl -n broadband get imagebroadcast "$1" --no-headers 2>/dev/null || true
-    phase="$(kubectl -n broadband get imagebroadcast "$1" -o jsonpath='{.status.phase}' 2>/dev/null || true)"
+    kubectl -n $ns get imagebroadcast "$b" --no-headers 2>/dev/null || true
+    ib "$b" .status.progress >>"$work/$b.progress" && echo >>"$work/$b.progress"
+    phase="$(ib "$b" .status.phase || true)"
     [[ "$phase" == Succeeded || "$phase" == Failed ]] && break
-    sleep 3
+    sleep 2
   done
-  kubectl -n broadband get imagebroadcast "$1"
+  kubectl -n $ns get imagebroadcast "$b"
 }
-broadcast os
-[[ "$phase" == Succeeded ]] || failed "the broadcast ended '$phase', not Succeeded"
 
-echo "== every imaged node's disk equals the image (sha256 $sha)"
-bytes="$(stat -c %s "$work/os.raw")"
-for ((i = 1; i <= receivers; i++)); do
-  node="$name-r$i"
-  disk="$("$k8s/cluster.sh" disk "$name" "$node")"
-  got="$(head -c "$bytes" "$disk" | sha256sum | cut -d' ' -f1)"
-  [[ "$got" == "$sha" ]] || failed "$node's disk $disk holds sha256 $got"
-  written="$(kubectl get node "$node" -o jsonpath='{.metadata.annotations.broadband\.dev/image-sha256}')"
-  [[ "$written" == *"$sha" ]] || failed "$node is not annotated with the image (broadband.dev/image-sha256='$written')"
-  echo "OK: $node $disk"
-done
+# In the middle of a transfer: NODE has joined BROADCAST and holds some but not all of the image.
+receiving() {
+  [[ "$(node_field "$1" "$2" phase)" == Receiving && "$(node_field "$1" "$2" bytes)" -gt 0 ]]
+}
 
-echo "== a node whose disk is mounted refuses it, with the reason in its status; the others are imaged"
-mounted="$name-r$receivers"
-disk="$("$k8s/cluster.sh" disk "$name" "$mounted")"
+wipe() { # wipe NODE...: zeroes the part of each node's disk an image covers, so what a broadcast writes is seen
+  local node
+  for node in "$@"; do
+    dd if=/dev/zero of="$("$k8s/cluster.sh" disk "$name" "$node")" bs=1M count=$((bytes / 1048576)) conv=fsync status=none
+  done
+}
+
+imaged() { # imaged BROADCAST NODE...: each node Succeeded, its disk equal to the image, its Node annotated
+  local b=$1 node disk got written; shift
+  for node in "$@"; do
+    [[ "$(node_field "$b" "$node" phase)" == Succeeded ]] \
+      || failed "$b: $node ended '$(node_field "$b" "$node" phase)', not Succeeded: $(node_field "$b" "$node" message)"
+    disk="$("$k8s/cluster.sh" disk "$name" "$node")"
+    got="$(head -c "$bytes" "$disk" | sha256sum | cut -d' ' -f1)"
+    [[ "$got" == "$sha" ]] || failed "$b: $node's disk $disk holds sha256 $got, not the image's $sha"
+    written="$(kubectl get node "$node" -o jsonpath='{.metadata.annotations.broadband\.dev/image-sha256}')"
+    [[ "$written" == *"$sha" ]] || failed "$node is not annotated with the image (broadband.dev/image-sha256='$written')"
+    echo "OK: $b imaged $node ($disk)"
+  done
+}
+
+nodes=()
+for ((i = 1; i <= receivers; i++)); do nodes+=("$name-r$i"); done
+first="${nodes[0]}" last="${nodes[-1]}"
+
+echo "== os: every node to image"
+wipe "${nodes[@]}"
+apply os "$reimage"
+watch os
+[[ "$phase" == Succeeded ]] || failed "os ended '$phase', not Succeeded"
+[[ "$(ib os .status.nodes)" == "$receivers/$receivers" ]] || failed "os: nodes $(ib os .status.nodes), not $receivers/$receivers"
+imaged os "${nodes[@]}"
+header="$(kubectl -n $ns get imagebroadcast os | sed -n 1p | tr -s ' ')"
+[[ "$header" == "NAME PHASE PROGRESS NODES RATE AGE" ]] || failed "kubectl get shows the columns '$header'"
+
+echo "== two at once: $first and $last each by its own broadcast"
+wipe "$first" "$last"
+apply one "{kubernetes.io/hostname: $first}"
+apply two "{kubernetes.io/hostname: $last}"
+watch one
+[[ "$phase" == Succeeded ]] || failed "one ended '$phase', not Succeeded"
+watch two
+[[ "$phase" == Succeeded ]] || failed "two ended '$phase', not Succeeded"
+[[ "$(ib one .status.dataPort)" != "$(ib two .status.dataPort)" ]] || failed "one and two share data port $(ib one .status.dataPort)"
+imaged one "$first"
+imaged two "$last"
+
+echo "== agent: $first's agent pod deleted mid-transfer"
+wipe "${nodes[@]}"
+apply agent "$reimage" "rate: $slow_rate"
+wait_until 120 "$first receiving agent's image" receiving agent "$first"
+kubectl -n $ns delete --wait=false \
+  "$(kubectl -n $ns get pod -l app.kubernetes.io/component=agent --field-selector "spec.nodeName=$first" -o name)" >/dev/null
+watch agent
+[[ "$phase" == Succeeded ]] || failed "with $first's agent restarted the broadcast ended '$phase', not Succeeded"
+imaged agent "${nodes[@]}"
+[[ "$(ib agent .status.senderRestarts)" == 0 ]] || failed "a restarted agent restarted the sender"
+# Progress climbed: the user saw values between none and all.
+grep -qvE '^(|0\.0%|100\.0%)$' "$work/agent.progress" || failed "agent's progress never showed a value between 0% and 100%"
+echo "progress shown: $(sort -u "$work/agent.progress" | tr '\n' ' ')"
+
+echo "== sender: the sender pod deleted mid-transfer"
+wipe "${nodes[@]}"
+apply sender "$reimage" "rate: $slow_rate"
+wait_until 120 "$first receiving sender's image" receiving sender "$first"
+kubectl -n $ns delete pod --wait=false "$(ib sender .status.senderPod)" >/dev/null
+watch sender
+[[ "$phase" == Succeeded ]] || failed "after its sender pod was deleted the broadcast ended '$phase', not Succeeded"
+[[ "$(ib sender .status.senderRestarts)" == 1 ]] || failed "sender: senderRestarts $(ib sender .status.senderRestarts), not 1"
+imaged sender "${nodes[@]}"
+
+echo "== mounted: $last's disk mounted, the operator down when the sender ends"
+wipe "${nodes[@]}"
+disk="$("$k8s/cluster.sh" disk "$name" "$last")"
 mkfs.ext4 -q -F "$disk"
 mkdir -p "$work/mnt"
 mount "$disk" "$work/mnt"
-broadcast mounted
+apply mounted "$reimage" "rate: $slow_rate"
+wait_until 120 "$first receiving mounted's image" receiving mounted "$first"
+kubectl -n $ns scale deployment broadband-operator --replicas=0 >/dev/null
+sender_pod="$(ib mounted .status.senderPod)"
+sender_ended() {
+  [[ "$(kubectl -n $ns get pod "$sender_pod" -o jsonpath='{.status.phase}')" == Failed ]]
+}
+wait_until 180 "sender pod $sender_pod ended (Failed: a node refused)" sender_ended
+kubectl -n $ns scale deployment broadband-operator --replicas=1 >/dev/null
+operator_ready
+watch mounted
 umount "$work/mnt"
-[[ "$phase" == Failed ]] || failed "with $mounted's disk mounted the broadcast ended '$phase', not Failed"
-reason="$(kubectl -n broadband get imagebroadcast mounted -o jsonpath="{.status.nodeStatuses[?(@.name=='$mounted')].message}")"
-echo "$mounted: $reason"
-[[ "$reason" == *mounted* ]] || failed "$mounted's status does not say its disk is mounted: '$reason'"
-message="$(kubectl -n broadband get imagebroadcast mounted -o jsonpath='{.status.message}')"
-echo "broadcast: $message"
-[[ "$message" == *"$mounted"* ]] || failed "the broadcast's message does not name $mounted: '$message'"
-for ((i = 1; i < receivers; i++)); do
-  got="$(kubectl -n broadband get imagebroadcast mounted -o jsonpath="{.status.nodeStatuses[?(@.name=='$name-r$i')].phase}")"
-  [[ "$got" == Succeeded ]] || failed "$name-r$i ended '$got' beside the mounted node, not Succeeded"
-done
+[[ "$phase" == Failed ]] || failed "with $last's disk mounted the broadcast ended '$phase', not Failed"
+reason="$(node_field mounted "$last" message)"
+echo "$last: $reason"
+[[ "$reason" == *mounted* ]] || failed "$last's status does not say its disk is mounted: '$reason'"
+message="$(ib mounted .status.message)"
+echo "mounted: $message"
+[[ "$message" == *"$last"* ]] || failed "the broadcast's message does not name $last: '$message'"
+[[ "$(ib mounted .status.senderRestarts)" == 0 ]] \
+  || failed "the outcome was lost with the operator: the sender ran again ($(ib mounted .status.senderRestarts) restarts)"
+imaged mounted "${nodes[@]:0:receivers-1}"
+
+echo "== silent: a selected node that never answers"
+kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Node
+metadata: {name: $name-silent, labels: {broadband.dev/reimage: "true"}}
+YAML
+wipe "${nodes[@]}"
+apply silent "$reimage" "startTimeout: 20s"
+watch silent
+[[ "$phase" == Failed ]] || failed "with a node that never answers the broadcast ended '$phase', not Failed"
+message="$(ib silent .status.message)"
+echo "silent: $message"
+[[ "$message" == *"$name-silent"* ]] || failed "the broadcast's message does not name $name-silent: '$message'"
+[[ "$(ib silent .status.nodes)" == "$receivers/$((receivers + 1))" ]] || failed "silent: nodes $(ib silent .status.nodes)"
+imaged silent "${nodes[@]}"
+kubectl delete node "$name-silent" >/dev/null
+
 echo "OK: the user's flow on a real cluster"
