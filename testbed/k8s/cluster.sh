@@ -2,12 +2,12 @@
 # A real Kubernetes on one machine (see testbed/README.md): etcd and the control plane on the
 # segment's bridge address, and N+1 nodes, each a kubelet with its own containerd and kube-proxy
 # inside a namespace of testbed/segment.sh. Node NAME-s is the sender's node; NAME-r1..NAME-rN
-# are the nodes to image, each with a loop device as its disk /dev/vdb. Nothing is pulled:
+# are the nodes to image, each with a loop device as its disk /dev/sdb. Nothing is pulled:
 # images are imported from tarballs (`load`).
 #
 #   cluster.sh up   NAME N [--disk-size SIZE]   # prints how to point kubectl at it
 #   cluster.sh load NAME TAR...                  # imports image tarballs into every node
-#   cluster.sh disk NAME NODE                    # the loop device behind NODE's /dev/vdb
+#   cluster.sh disk NAME NODE                    # the loop device behind NODE's /dev/sdb
 #   cluster.sh down NAME
 set -euo pipefail
 
@@ -99,7 +99,7 @@ control_plane() {
 
 # One node: containerd, kubelet and kube-proxy in the namespace's network, a mount namespace and
 # a hostname of their own. The node's /run and /dev are its own: /dev holds the usual character
-# devices and its disk, /dev/vdb.
+# devices and its disk, /dev/sdb.
 node() {
   local dir=$1 bin=$2 node=$3 ip=$4 index=$5 disk=$6
   local n="$dir/nodes/$node"
@@ -175,7 +175,7 @@ mount -t tmpfs -o mode=755 run /run
 mount -t tmpfs -o mode=755 dev /dev
 mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5; mknod -m 666 /dev/full c 1 7
 mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9; mknod -m 666 /dev/tty c 5 0
-mknod -m 600 /dev/kmsg c 1 11; mknod -m 660 /dev/vdb b $major $minor
+mknod -m 600 /dev/kmsg c 1 11; mknod -m 660 /dev/sdb b $major $minor
 mkdir -p /dev/pts /dev/shm; mount -t devpts -o newinstance,ptmxmode=666 devpts /dev/pts
 ln -s pts/ptmx /dev/ptmx; mount -t tmpfs shm /dev/shm
 ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr

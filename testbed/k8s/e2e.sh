@@ -3,7 +3,9 @@
 # built by jib on the Debian JRE base and imported into every node, `helm install` of
 # charts/broadband, then ImageBroadcasts of an image served over HTTP on the testbed, each
 # watched with `kubectl get` as a user would:
-#   os          every node imaged: Succeeded N/N, each disk equal to the image, each node annotated
+#   example     examples/broadcast.yaml with the testbed's image, segment and node count: every node
+#               imaged, Succeeded N/N, each disk equal to the image, each node annotated
+#   leader      two operator replicas: one holds the Lease; deleted, the other takes over
 #   two at once two broadcasts to different nodes side by side, both Succeeded on distinct ports
 #   agent       a node's agent pod deleted mid-transfer: the DaemonSet brings it back, it rejoins, Succeeded
 #   sender      the sender pod deleted mid-transfer: the operator starts another, Succeeded
@@ -57,6 +59,7 @@ failed() {
   kubectl get nodes -o wide || true
   kubectl -n $ns get pods -o wide || true
   kubectl -n $ns get imagebroadcast -o yaml || true
+  kubectl -n $ns get lease -o yaml || true
   for p in $(kubectl -n $ns get pods -o name 2>/dev/null); do
     echo "--- $p"; kubectl -n $ns logs "$p" --all-containers --tail 30 || true
   done
@@ -80,12 +83,23 @@ node_field() { # node_field BROADCAST NODE FIELD: a field of NODE's entry in the
 echo "== helm install charts/broadband"
 kubectl create namespace $ns >/dev/null
 kubectl label namespace $ns pod-security.kubernetes.io/enforce=privileged >/dev/null
+# Two operators: they elect a leader through a Lease, and only the leader reconciles.
+operators=2
 helm install broadband "$root/charts/broadband" -n $ns --set image.pullPolicy=Never \
-  --set "sender.fetchImage=$program_image" >/dev/null
+  --set "sender.fetchImage=$program_image" --set operator.replicas=$operators >/dev/null
 operator_ready() {
   wait_until 180 "the operator ready" kubectl -n $ns wait --for=condition=Available deployment/broadband-operator --timeout=5s
 }
 operator_ready
+leader() { # the operator pod holding the Lease, once one does
+  local holder
+  holder="$(kubectl -n $ns get lease broadband-operator -o jsonpath='{.spec.holderIdentity}' 2>/dev/null)" || return 1
+  [[ "$(kubectl -n $ns get pod "$holder" -o jsonpath='{.metadata.labels.app\.kubernetes\.io/component}' 2>/dev/null)" \
+    == operator ]] || return 1
+  echo "$holder"
+}
+wait_until 120 "one of the $operators operators holding the Lease" leader
+echo "leading operator: $(leader)"
 # `rollout status` knows no OnDelete DaemonSet: count ready agents against the nodes.
 agents_ready() {
   [[ "$(kubectl -n $ns get daemonset broadband-agent -o jsonpath='{.status.numberReady}')" == $((receivers + 1)) ]]
@@ -112,13 +126,13 @@ metadata: {name: $b, namespace: $ns}
 spec:
   source: {url: "http://$http_host:$http_port/os.raw", sha256: "sha256:$sha"}
   targetNodeSelector: $selector
-  targetDevice: /dev/vdb
+  targetDevice: /dev/sdb
   address: 10.77.0.255
   sender: {nodeSelector: {broadband.dev/sender: "true"}}
 YAML
     for line in "$@"; do echo "  $line"; done
   } >"$work/$b.yaml"
-  kubectl apply -f "$work/$b.yaml" >/dev/null
+  kubectl apply --validate=strict -f "$work/$b.yaml" >/dev/null
 }
 
 # watch BROADCAST: prints `kubectl get` as a user sees it until the broadcast finishes (5 min at
@@ -168,18 +182,32 @@ nodes=()
 for ((i = 1; i <= receivers; i++)); do nodes+=("$name-r$i"); done
 first="${nodes[0]}" last="${nodes[-1]}"
 
-echo "== os: every node to image"
+example="$root/examples/broadcast.yaml"
+os="$(kubectl apply --dry-run=client -f "$example" -o jsonpath='{.metadata.name}')"
+echo "== $os: $example, its url, sha256, address and minReceivers set to the testbed's"
 wipe "${nodes[@]}"
-apply os "$reimage"
-watch os
-[[ "$phase" == Succeeded ]] || failed "os ended '$phase', not Succeeded"
-[[ "$(ib os .status.nodes)" == "$receivers/$receivers" ]] || failed "os: nodes $(ib os .status.nodes), not $receivers/$receivers"
-imaged os "${nodes[@]}"
-header="$(kubectl -n $ns get imagebroadcast os | sed -n 1p | tr -s ' ')"
+kubectl apply --dry-run=client -f "$example" -o json | python3 -c '
+import json, sys
+url, sha, address, receivers = sys.argv[1:]
+b = json.load(sys.stdin)
+b["spec"]["source"].update(url=url, sha256="sha256:" + sha)
+b["spec"].update(address=address, minReceivers=int(receivers))
+json.dump(b, sys.stdout)
+' "http://$http_host:$http_port/os.raw" "$sha" 10.77.0.255 "$receivers" | kubectl apply --validate=strict -f - >/dev/null
+watch "$os"
+[[ "$phase" == Succeeded ]] || failed "$os ended '$phase', not Succeeded"
+[[ "$(ib "$os" .status.nodes)" == "$receivers/$receivers" ]] || failed "$os: nodes $(ib "$os" .status.nodes), not $receivers/$receivers"
+imaged "$os" "${nodes[@]}"
+header="$(kubectl -n $ns get imagebroadcast "$os" | sed -n 1p | tr -s ' ')"
 [[ "$header" == "NAME PHASE PROGRESS NODES RATE AGE" ]] || failed "kubectl get shows the columns '$header'"
 
-echo "== two at once: $first and $last each by its own broadcast"
+echo "== two at once: $first and $last each by its own broadcast, the leading operator deleted first"
 wipe "$first" "$last"
+deposed="$(leader)"
+kubectl -n $ns delete pod "$deposed" --wait=false >/dev/null
+new_leader() { local now; now="$(leader)" && [[ "$now" != "$deposed" ]]; }
+wait_until 120 "the standing-by operator leading in place of $deposed" new_leader
+echo "leading operator: $(leader)"
 apply one "{kubernetes.io/hostname: $first}"
 apply two "{kubernetes.io/hostname: $last}"
 watch one
@@ -228,7 +256,7 @@ sender_ended() {
   [[ "$(kubectl -n $ns get pod "$sender_pod" -o jsonpath='{.status.phase}')" == Failed ]]
 }
 wait_until 180 "sender pod $sender_pod ended (Failed: a node refused)" sender_ended
-kubectl -n $ns scale deployment broadband-operator --replicas=1 >/dev/null
+kubectl -n $ns scale deployment broadband-operator --replicas=$operators >/dev/null
 operator_ready
 watch mounted
 umount "$work/mnt"

@@ -11,6 +11,7 @@ import dev.broadband.operator.status.SenderStatusClient;
 import dev.broadband.operator.status.StatusPoller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 /** Wires the operator together; the same wiring runs in production and in the end-to-end tests. */
 public final class BroadbandOperator {
@@ -25,11 +26,18 @@ public final class BroadbandOperator {
         new EventRecorder(client, clock), metrics, clock);
     // Status is written with JSON patches, never server-side apply: the same code path then runs
     // against fabric8's mock API server in the tests, which has no SSA.
-    Operator operator = new Operator(overrider -> overrider
-        .withKubernetesClient(client)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withCloseClientOnStop(false));
+    Operator operator = new Operator(overrider -> {
+      overrider.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withCloseClientOnStop(false);
+      // Replicas watch alike, but only the Lease's holder reconciles: two would hand out the
+      // same port slots. A leader that loses the Lease exits, and its pod is restarted.
+      if (config.leaderElection() != null) {
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+            config.leaderElection().leaseName(), config.leaderElection().namespace()));
+      }
+    });
     operator.register(new ImageBroadcastReconciler(reconciliation, metrics), controller -> {
       if (config.namespaces().isEmpty()) {
         controller.watchingAllNamespaces();

@@ -44,9 +44,11 @@ public final class OperatorMain {
         registry);
     Runtime.getRuntime().addShutdownHook(new Thread(health::close, "health-server-stop"));
     operator.start();
-    LOG.info("broadband operator {} started; agent image {}, {} port slots from {}, watching {}",
+    LOG.info("broadband operator {} started; agent image {}, {} port slots from {}, watching {}{}",
         version(), config.programImage(), config.portSlots(), config.baseDataPort(),
-        config.namespaces().isEmpty() ? "all namespaces" : config.namespaces());
+        config.namespaces().isEmpty() ? "all namespaces" : config.namespaces(),
+        config.leaderElection() == null ? "" : "; reconciling while it holds Lease "
+            + config.leaderElection().namespace() + "/" + config.leaderElection().leaseName());
   }
 
   private static String version() {

@@ -20,6 +20,8 @@ import java.util.function.Function;
  * @param hostPathDirectories directories of the sender's node whose files may be hostPath sources
  *     (empty: none may; otherwise anyone allowed to create a broadcast could send any file of any node)
  * @param namespaces namespaces watched (empty: all)
+ * @param leaderElection the Lease replicas compete for, so that only one reconciles (null: no
+ *     election, for a single operator outside a cluster, as in tests)
  */
 public record OperatorConfig(
     String programImage,
@@ -35,7 +37,8 @@ public record OperatorConfig(
     List<String> allowedDevices,
     List<String> hostPathDirectories,
     List<String> namespaces,
-    int httpPort) {
+    int httpPort,
+    LeaderElection leaderElection) {
 
   public static final int DEFAULT_DATA_PORT = 7854;
   public static final int DEFAULT_STATUS_PORT = 7856;
@@ -43,6 +46,10 @@ public record OperatorConfig(
   /** Requests and limits of the sender container, as Kubernetes quantities ("" to leave unset). */
   public record SenderResources(String cpuRequest, String memoryRequest, String cpuLimit,
       String memoryLimit) {
+  }
+
+  /** A Lease by name and namespace. */
+  public record LeaderElection(String leaseName, String namespace) {
   }
 
   public OperatorConfig {
@@ -78,25 +85,30 @@ public record OperatorConfig(
         csv(get.apply("BROADBAND_ALLOWED_DEVICES")),
         csv(get.apply("BROADBAND_HOST_PATH_DIRECTORIES")),
         csv(get.apply("BROADBAND_NAMESPACES")),
-        Integer.parseInt(or(get.apply("BROADBAND_HTTP_PORT"), "8080")));
+        Integer.parseInt(or(get.apply("BROADBAND_HTTP_PORT"), "8080")),
+        get.apply("BROADBAND_LEADER_LEASE").isEmpty() ? null
+            : new LeaderElection(get.apply("BROADBAND_LEADER_LEASE"),
+                // Unset: the namespace of the client's own configuration (in a pod, its own).
+                get.apply("BROADBAND_LEADER_LEASE_NAMESPACE").isEmpty() ? null
+                    : get.apply("BROADBAND_LEADER_LEASE_NAMESPACE")));
   }
 
   public OperatorConfig withPollInterval(Duration interval) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, interval, senderResources, senderServiceAccount,
-        allowedDevices, hostPathDirectories, namespaces, httpPort);
+        allowedDevices, hostPathDirectories, namespaces, httpPort, leaderElection);
   }
 
   public OperatorConfig withPortSlots(int slots) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         slots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
-        allowedDevices, hostPathDirectories, namespaces, httpPort);
+        allowedDevices, hostPathDirectories, namespaces, httpPort, leaderElection);
   }
 
   public OperatorConfig withAllowedDevices(List<String> devices) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
-        devices, hostPathDirectories, namespaces, httpPort);
+        devices, hostPathDirectories, namespaces, httpPort, leaderElection);
   }
 
   private static String or(String value, String fallback) {

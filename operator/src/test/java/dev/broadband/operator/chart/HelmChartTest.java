@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -87,6 +88,9 @@ class HelmChartTest {
         .collect(Collectors.toMap(EnvVar::getName, e -> e.getValue() == null ? "" : e.getValue())));
     assertThat(config.hostPathDirectories()).containsExactly("/var/lib/broadband");
     assertThat(config.allowedDevices()).containsExactly("/dev/sd[b-z]", "/dev/vd[b-z]", "/dev/nvme[1-9]n1");
+    assertThat(config.leaderElection().leaseName()).isEqualTo("bb-broadband-operator");
+    assertThat(env(container, "BROADBAND_LEADER_LEASE_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
     assertThat(pod.getServiceAccountName()).isEqualTo("bb-broadband-operator");
   }
 
@@ -107,6 +111,9 @@ class HelmChartTest {
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(verbs(roles.get("bb-broadband-agent"), "secrets")).containsExactly("get");
     assertThat(verbs(roles.get("bb-broadband-agent-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
+    Role leader = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .filter(r -> r.getMetadata().getName().equals("bb-broadband-operator-leader")).findFirst().orElseThrow();
+    assertThat(verbs(leader.getRules(), "leases")).containsExactlyInAnyOrder("get", "create", "update", "patch");
     // The agent never writes the status: the operator is its only writer.
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts/status")).isEmpty();
     roles.values().stream().flatMap(List::stream).forEach(rule -> {
@@ -142,11 +149,12 @@ class HelmChartTest {
     assertThat(env(operator, "BROADBAND_NAMESPACES").getValue()).isEqualTo("lab,staging");
     assertThat(env(operator, "BROADBAND_ALLOWED_DEVICES").getValue()).isEqualTo("/dev/nvme1n1,/dev/sdz");
 
-    // Namespaced access only where broadcasts live; nodes stay cluster-wide (they have no namespace).
+    // Namespaced access only where broadcasts live; nodes stay cluster-wide (they have no
+    // namespace); the leader Lease in the operator's own namespace.
     assertThat(objects).filteredOn(RoleBinding.class::isInstance)
         .extracting(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
         .containsExactlyInAnyOrder("lab/bb-broadband-operator", "staging/bb-broadband-operator",
-            "lab/bb-broadband-agent", "staging/bb-broadband-agent");
+            "lab/bb-broadband-agent", "staging/bb-broadband-agent", "broadband/bb-broadband-operator-leader");
     assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance)
         .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder("bb-broadband-operator-nodes", "bb-broadband-agent-nodes");
