@@ -13,6 +13,8 @@
 #               comes back reads the outcome from the sender's termination message; Failed naming that
 #               node with the reason, the others Succeeded, nobody imaged twice
 #   silent      a selected node that never answers: Failed after the start timeout, naming it
+#   refused     a broadcast in a namespace whose Pod Security level forbids host-network pods: what
+#               the API server answered is in its status and a Warning Event
 # As root; exits non-zero on the first failure, with the cluster's state printed.
 #
 #   testbed/k8s/e2e.sh [RECEIVERS]       # default 2
@@ -135,6 +137,7 @@ YAML
   kubectl apply --validate=strict -f "$work/$b.yaml" >/dev/null
 }
 
+declare -A final   # broadcast -> the phase it finished in
 # watch BROADCAST: prints `kubectl get` as a user sees it until the broadcast finishes (5 min at
 # most); leaves its final phase in $phase and every progress it showed in $work/BROADCAST.progress.
 watch() {
@@ -146,7 +149,7 @@ watch() {
     kubectl -n $ns get imagebroadcast "$b" --no-headers 2>/dev/null || true
     ib "$b" .status.progress >>"$work/$b.progress" && echo >>"$work/$b.progress"
     phase="$(ib "$b" .status.phase || true)"
-    [[ "$phase" == Succeeded || "$phase" == Failed ]] && break
+    [[ "$phase" == Succeeded || "$phase" == Failed ]] && { final[$b]=$phase; break; }
     sleep 2
   done
   kubectl -n $ns get imagebroadcast "$b"
@@ -287,5 +290,23 @@ echo "silent: $message"
 [[ "$(ib silent .status.nodes)" == "$receivers/$((receivers + 1))" ]] || failed "silent: nodes $(ib silent .status.nodes)"
 imaged silent "${nodes[@]}"
 kubectl delete node "$name-silent" >/dev/null
+
+echo "== refused: a broadcast where Pod Security forbids the sender's host network"
+kubectl create namespace baseline >/dev/null
+kubectl label namespace baseline pod-security.kubernetes.io/enforce=baseline >/dev/null
+sed "s/namespace: $ns}/namespace: baseline}/" "$work/silent.yaml" | kubectl apply --validate=strict -f - >/dev/null
+refusal() { kubectl -n baseline get imagebroadcast silent -o jsonpath='{.status.message}'; }
+refusal_shown() { [[ "$(refusal)" == *"HTTP 403"*PodSecurity* ]]; }
+wait_until 120 "the API server's refusal in the broadcast's status" refusal_shown
+echo "baseline/silent: $(refusal)"
+[[ "$(kubectl -n baseline get events --field-selector reason=ApiRefused -o name)" ]] \
+  || failed "no ApiRefused Event for the refused broadcast"
+kubectl delete namespace baseline --wait=false >/dev/null
+
+echo "== every broadcast still in the phase it finished in, after the operators' restarts and failover"
+for b in "${!final[@]}"; do
+  [[ "$(ib "$b" .status.phase)" == "${final[$b]}" ]] || failed "$b finished ${final[$b]}, and is now '$(ib "$b" .status.phase)'"
+done
+echo "OK: ${!final[*]}"
 
 echo "OK: the user's flow on a real cluster"

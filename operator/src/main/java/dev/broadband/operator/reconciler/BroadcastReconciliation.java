@@ -44,7 +44,6 @@ public class BroadcastReconciliation {
   static final Duration PENDING_RECHECK = Duration.ofSeconds(10);
   static final Duration NO_NODES_RECHECK = Duration.ofSeconds(30);
   static final Duration PORTS_RECHECK = Duration.ofSeconds(15);
-  private static final int CONFLICT = 409;
 
   private final KubernetesClient client;
   private final OperatorConfig config;
@@ -245,6 +244,21 @@ public class BroadcastReconciliation {
         message, PENDING_RECHECK, selected);
   }
 
+  /**
+   * A pass the API server refused (a 403 from admission or RBAC, a 422): the status and an Event
+   * say what it answered, and the phase stays what it was.
+   */
+  public Outcome refused(ImageBroadcast broadcast, KubernetesClientException e, boolean lastAttempt) {
+    ImageBroadcastStatus previous = broadcast.getStatus();
+    ImageBroadcastStatus next = carriedOver(broadcast, previous);
+    BroadcastPhase phase = previous != null && previous.getPhase() != null ? previous.getPhase()
+        : BroadcastPhase.PENDING;
+    String message = "the API server refused a request of the operator: " + ApiErrors.describe(e)
+        + (lastAttempt ? "; the operator stopped retrying: fix the cause, then re-create the broadcast"
+            : "; the operator retries");
+    return progress(broadcast, previous, next, phase, Reasons.API_REFUSED, message, null, List.of());
+  }
+
   /** Finished: free the ports, and delete the resource once its time to live has passed. */
   private Outcome afterFinish(ImageBroadcast broadcast, ImageBroadcastStatus status) {
     ports.release(broadcast.getMetadata().getUid());
@@ -286,13 +300,14 @@ public class BroadcastReconciliation {
     next.setConditions(Conditions.of(phase, reason, message, broadcast.getMetadata().getGeneration(),
         previous == null ? List.of() : previous.getConditions(), clock.instant()));
     BroadcastPhase before = previous == null ? null : previous.getPhase();
-    // Every phase change is an Event; so is every restart, which may not change the phase.
+    // Every phase change is an Event; so is every restart and every refusal, which may not change
+    // the phase.
     if (before != phase) {
       metrics.phaseEntered(phase);
     }
-    if (before != phase || Reasons.SENDER_RESTARTED.equals(reason)) {
-      String type = phase == BroadcastPhase.FAILED || Reasons.SENDER_RESTARTED.equals(reason)
-          ? EventRecorder.WARNING : EventRecorder.NORMAL;
+    boolean trouble = Reasons.SENDER_RESTARTED.equals(reason) || Reasons.API_REFUSED.equals(reason);
+    if (before != phase || trouble) {
+      String type = phase == BroadcastPhase.FAILED || trouble ? EventRecorder.WARNING : EventRecorder.NORMAL;
       events.record(broadcast, type, reason, phase.displayName() + ": " + message);
     }
     return Outcome.update(next, requeue);
@@ -373,7 +388,7 @@ public class BroadcastReconciliation {
     try {
       return client.resource(desired).create();
     } catch (KubernetesClientException e) {
-      if (e.getCode() != CONFLICT) {
+      if (e.getCode() != ApiErrors.CONFLICT) {
         throw e;
       }
       T existing = client.resource(desired).get();

@@ -18,6 +18,7 @@ public final class Reasons {
   public static final String SENDER_RESTARTED = "SenderRestarted";
   public static final String SENDER_FAILED = "SenderFailed";
   public static final String STATUS_UNAVAILABLE = "StatusUnavailable";
+  public static final String API_REFUSED = "ApiRefused";
   /** The image is written, but the Node could not be annotated with it. */
   public static final String NODE_RECORD_FAILED = "NodeRecordFailed";
 

@@ -34,7 +34,9 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -424,6 +426,23 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getNodeStatuses()).extracting(NodeStatus::getName)
         .containsExactly("node-1", "node-2", "node-3");
     assertThat(ib.getStatus().getTargetNodes()).containsExactly("node-1", "node-2", "node-3");
+  }
+
+  @Test
+  void whatTheApiServerRefusedReachesTheStatusAndAnEvent() {
+    h.create(broadcast("refused"));
+    KubernetesClientException forbidden = new KubernetesClientException(new StatusBuilder().withCode(403)
+        .withMessage("pods \"refused-sender-0\" is forbidden: violates PodSecurity \"baseline:latest\": host"
+            + " namespaces (hostNetwork=true)").build());
+    ImageBroadcastStatus status = h.reconciliation.refused(h.get("refused"), forbidden, false).status();
+    assertThat(status.getPhase()).isEqualTo(BroadcastPhase.PENDING);
+    assertThat(status.getMessage()).isEqualTo("the API server refused a request of the operator: HTTP 403: pods"
+        + " \"refused-sender-0\" is forbidden: violates PodSecurity \"baseline:latest\": host namespaces"
+        + " (hostNetwork=true); the operator retries");
+    assertThat(h.events()).filteredOn(e -> "ApiRefused".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    assertThat(h.reconciliation.refused(h.get("refused"), forbidden, true).status().getMessage())
+        .endsWith("; the operator stopped retrying: fix the cause, then re-create the broadcast");
   }
 
   @Test
