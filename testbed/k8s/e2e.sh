@@ -7,6 +7,8 @@
 #               imaged, Succeeded N/N, each disk equal to the image, each node annotated
 #   leader      two operator replicas: one holds the Lease; deleted, the other takes over
 #   two at once two broadcasts to different nodes side by side, both Succeeded on distinct ports
+#   busy        a second broadcast to a node whose disk the first is writing: it waits, saying for
+#               which, then writes; both Succeeded
 #   agent       a node's agent pod deleted mid-transfer: the DaemonSet brings it back, it rejoins, Succeeded
 #   sender      the sender pod deleted mid-transfer: the operator starts another, Succeeded
 #   mounted     one node's disk mounted, and the operator down when the sender ends: the operator that
@@ -221,6 +223,20 @@ watch two
 imaged one "$first"
 imaged two "$last"
 
+echo "== busy: a second broadcast to $first while a first one writes its disk"
+wipe "$first"
+apply busy-first "{kubernetes.io/hostname: $first}" "rate: $slow_rate"
+wait_until 120 "$first receiving busy-first's image" receiving busy-first "$first"
+apply busy-second "{kubernetes.io/hostname: $first}"
+waits_for_first() { [[ "$(node_field busy-second "$first" message)" == *"being written by broadcast $ns/busy-first"* ]]; }
+wait_until 60 "busy-second saying that $first waits for busy-first" waits_for_first
+echo "busy-second: $(ib busy-second .status.message)"
+watch busy-first
+[[ "$phase" == Succeeded ]] || failed "busy-first ended '$phase', not Succeeded"
+watch busy-second
+[[ "$phase" == Succeeded ]] || failed "busy-second, after waiting for busy-first, ended '$phase', not Succeeded"
+imaged busy-second "$first"
+
 echo "== agent: $first's agent pod deleted mid-transfer"
 wipe "${nodes[@]}"
 apply agent "$reimage" "rate: $slow_rate"
@@ -308,5 +324,9 @@ for b in "${!final[@]}"; do
   [[ "$(ib "$b" .status.phase)" == "${final[$b]}" ]] || failed "$b finished ${final[$b]}, and is now '$(ib "$b" .status.phase)'"
 done
 echo "OK: ${!final[*]}"
+restarts="$(kubectl -n $ns get pods -l app.kubernetes.io/component=agent -o jsonpath='{.items[*].status.containerStatuses[*].restartCount}')"
+[[ "$restarts" =~ ^(0 ?)+$ ]] || failed "agents were restarted by the kubelet (restart counts: $restarts)"
+agents_ready || failed "not every agent ready (its /readyz) at the end"
+echo "OK: every agent ready by its probe, none restarted by its liveness probe"
 
 echo "OK: the user's flow on a real cluster"

@@ -37,4 +37,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- if ne (int .Values.ports.control) (add (int .Values.ports.data) 1 | int) -}}
 {{- fail "ports.control must be ports.data + 1: the operator hands out port slots that way" -}}
 {{- end -}}
+{{- /* Slot i uses data + 3i, data + 3i + 1 and status + 3i, on the sender's node; agents share nodes with senders. */ -}}
+{{- $health := int .Values.agent.healthPort -}}
+{{- $slots := int .Values.operator.portSlots -}}
+{{- range $base := list (int .Values.ports.data) (int .Values.ports.control) (int .Values.ports.status) -}}
+{{- if and (ge $health $base) (lt $health (add $base (mul 3 $slots) | int)) (eq (mod (sub $health $base) 3) 0) -}}
+{{- fail (printf "agent.healthPort %d is one of the broadcasts' ports (ports.* and operator.portSlots): choose another" $health) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}

@@ -191,8 +191,49 @@ public class BroadcastReconciliation {
       recordImageOnNodes(broadcast, next, report);
       return conclude(broadcast, previous, next, aggregate.phase(), aggregate.reason(), aggregate.message());
     }
+    String waits = explainBusyDevices(broadcast, next);
     return progress(broadcast, previous, next, aggregate.phase(), aggregate.reason(),
-        aggregate.message(), config.pollInterval(), selected);
+        aggregate.message() + waits, config.pollInterval(), selected);
+  }
+
+  /**
+   * An agent writes one broadcast per device at a time, so a node whose device another running
+   * broadcast is writing waits for it: its entry says for which, and so does the message
+   * ("; node-3 waits: /dev/sdb is being written by broadcast ns/other"). Empty when none waits.
+   */
+  private String explainBusyDevices(ImageBroadcast broadcast, ImageBroadcastStatus next) {
+    if (next.getNodeStatuses().stream().noneMatch(n -> n.getPhase() == NodePhase.WAITING)) {
+      return "";
+    }
+    String device = broadcast.getSpec().getTargetDevice();
+    List<ImageBroadcast> writing = visibleBroadcasts().stream()
+        .filter(o -> !Objects.equals(o.getMetadata().getUid(), broadcast.getMetadata().getUid()))
+        .filter(o -> o.getSpec() != null && device.equals(o.getSpec().getTargetDevice()))
+        .filter(o -> o.getStatus() != null && o.getStatus().getPhase() != null
+            && !o.getStatus().getPhase().isFinished())
+        .toList();
+    StringBuilder waits = new StringBuilder();
+    List<NodeStatus> explained = new ArrayList<>();
+    for (NodeStatus n : next.getNodeStatuses()) {
+      Optional<ImageBroadcast> holder = n.getPhase() != NodePhase.WAITING ? Optional.empty()
+          : writing.stream().filter(o -> isWriting(o, n.getName())).findFirst();
+      if (holder.isEmpty()) {
+        explained.add(n);
+        continue;
+      }
+      String why = "waits: " + device + " is being written by broadcast "
+          + holder.get().getMetadata().getNamespace() + "/" + holder.get().getMetadata().getName();
+      explained.add(new NodeStatus(n.getName(), n.getPhase(), n.getProgress(), n.getBytes(), why));
+      waits.append("; ").append(n.getName()).append(' ').append(why);
+    }
+    next.setNodeStatuses(explained);
+    return waits.toString();
+  }
+
+  private static boolean isWriting(ImageBroadcast other, String node) {
+    return other.getStatus().getNodeStatuses().stream()
+        .anyMatch(n -> node.equals(n.getName()) && n.getPhase() != null && n.getPhase() != NodePhase.WAITING
+            && !n.getPhase().isFinished());
   }
 
   /** Every node that verified the image (a dry run writes none) gets it recorded on its Node. */

@@ -67,6 +67,12 @@ class HelmChartTest {
     assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/dev"));
     assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/dev"));
     assertThat(container.getPorts()).as("host ports would keep sender pods off the agents' nodes").isEmpty();
+    // The probes ask the port the agent serves them on.
+    int healthPort = (Integer) agentArgs.matchedOptionValue("--health-port", null);
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(healthPort);
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(healthPort);
   }
 
   @Test
@@ -165,6 +171,19 @@ class HelmChartTest {
     Helm.Result result = Helm.run("template", "bb", Helm.CHART.toString(), "--set", "ports.control=7999");
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.stderr()).contains("ports.control must be ports.data + 1");
+  }
+
+  @Test
+  void refusesAnAgentHealthPortThatIsOneOfTheBroadcastsPorts() throws Exception {
+    // Slot 1's data port: 7854 + 3.
+    Helm.Result result = Helm.run("template", "bb", Helm.CHART.toString(), "--set", "agent.healthPort=7857");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("agent.healthPort 7857 is one of the broadcasts' ports");
+    // The 8 slots take 7854..7877 (data 7854 + 3i, control 7855 + 3i, status 7856 + 3i).
+    assertThat(Helm.run("template", "bb", Helm.CHART.toString(), "--set", "agent.healthPort=7878").exitCode())
+        .isZero();
+    assertThat(Helm.run("template", "bb", Helm.CHART.toString(), "--set", "agent.healthPort=7877").exitCode())
+        .isNotZero();
   }
 
   @Test

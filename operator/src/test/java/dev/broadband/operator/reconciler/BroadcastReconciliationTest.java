@@ -446,6 +446,23 @@ class BroadcastReconciliationTest {
   }
 
   @Test
+  void aNodeWhoseDeviceAnotherBroadcastIsWritingWaitsAndSaysForWhich() {
+    startedAndRunning("first");
+    h.sender.report(HOST, h.get("first").getStatus().getStatusPort(), report(SessionPhase.STREAMING, 1000,
+        client("node-1", ClientState.RECEIVING, 10, "")));
+    h.reconcile("first");
+    startedAndRunning("second");
+
+    ImageBroadcastStatus second = h.get("second").getStatus();
+    String device = h.get("second").getSpec().getTargetDevice();
+    assertThat(second.getNodeStatuses()).extracting(NodeStatus::getName, NodeStatus::getMessage).containsExactly(
+        tuple("node-1", "waits: " + device + " is being written by broadcast " + NAMESPACE + "/first"),
+        tuple("node-2", null), tuple("node-3", null));
+    assertThat(second.getMessage()).endsWith("; node-1 waits: " + device + " is being written by broadcast "
+        + NAMESPACE + "/first");
+  }
+
+  @Test
   void anUnreadableStatusEndpointKeepsThePhaseAndSaysSo() {
     startedAndRunning("quiet");
     h.sender.goDown(HOST, STATUS_PORT);

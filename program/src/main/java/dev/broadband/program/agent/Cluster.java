@@ -15,6 +15,9 @@ public interface Cluster extends AutoCloseable {
     /** Calls back with every ImageBroadcast now and on every change, until closed. */
     void watch(Listener listener);
 
+    /** Whether the watches run and have caught up: what the agent's readiness probe reports. */
+    boolean watching();
+
     interface Listener {
         void changed(ImageBroadcast broadcast);
 

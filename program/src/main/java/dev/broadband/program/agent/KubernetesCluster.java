@@ -113,6 +113,11 @@ public final class KubernetesCluster implements Cluster {
     }
 
     @Override
+    public boolean watching() {
+        return !informers.isEmpty() && informers.stream().allMatch(i -> i.isRunning() && i.hasSynced() && i.isWatching());
+    }
+
+    @Override
     public void close() {
         informers.forEach(SharedIndexInformer::close);
         client.close();

@@ -1,6 +1,7 @@
 package dev.broadband.program.cli;
 
 import dev.broadband.program.agent.DeviceGuard;
+import dev.broadband.program.agent.HealthEndpoint;
 import dev.broadband.program.agent.KubernetesCluster;
 import dev.broadband.program.agent.NodeAgent;
 import dev.broadband.protocol.sink.BlockDevices;
@@ -36,6 +37,11 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
                     + " afterWrite: Reboot; kured watches it (default ${DEFAULT-VALUE}).")
     Path rebootSentinel;
 
+    @Option(names = "--health-port", paramLabel = "P",
+            description = "Serve the kubelet's probes on this TCP port: /healthz while the agent runs, /readyz while it"
+                    + " watches the cluster (default: none).")
+    Integer healthPort;
+
     @Option(names = "--namespace", paramLabel = "NS",
             description = "A namespace whose broadcasts this agent serves; repeat for more (default: all).")
     List<String> namespaces = new ArrayList<>();
@@ -45,7 +51,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         DeviceGuard guard = new DeviceGuard(allowedDevices, BlockDevices.ofHost(hostProc), name);
         KubernetesCluster cluster = new KubernetesCluster(new KubernetesClientBuilder().build(), name, namespaces);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (NodeAgent agent = new NodeAgent(name, cluster, guard, rebootSentinel)) {
+        try (NodeAgent agent = new NodeAgent(name, cluster, guard, rebootSentinel);
+             HealthEndpoint health = healthPort == null ? null : new HealthEndpoint(healthPort, cluster::watching)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "agent-stop"));
             agent.start();
             stopped.await();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.broadband.protocol.status.ClientStatus;
+import dev.broadband.protocol.status.HttpAnswer;
 import dev.broadband.protocol.status.ClientState;
 import dev.broadband.protocol.status.SessionStatus;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -14,7 +15,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -104,11 +104,7 @@ public final class StatusHttpServer implements AutoCloseable {
             exchange.close();
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        HttpAnswer.send(exchange, 200, contentType, body);
     }
 
     @Override
