@@ -9,6 +9,7 @@
 #   two at once two broadcasts to different nodes side by side, both Succeeded on distinct ports
 #   busy        a second broadcast to a node whose disk the first is writing: it waits, saying for
 #               which, then writes; both Succeeded
+#   dry         dryRun: true: every node checked, nothing written, shown as a dry run's own outcome
 #   agent       a node's agent pod deleted mid-transfer: the DaemonSet brings it back, it rejoins, Succeeded
 #   sender      the sender pod deleted mid-transfer: the operator starts another, Succeeded
 #   mounted     one node's disk mounted, and the operator down when the sender ends: the operator that
@@ -236,6 +237,23 @@ watch busy-first
 watch busy-second
 [[ "$phase" == Succeeded ]] || failed "busy-second, after waiting for busy-first, ended '$phase', not Succeeded"
 imaged busy-second "$first"
+
+echo "== dry: a dry run checks every node and writes nothing"
+wipe "${nodes[@]}"
+apply dry "$reimage" "dryRun: true"
+watch dry
+[[ "$phase" == Succeeded ]] || failed "the dry run ended '$phase', not Succeeded"
+[[ "$(ib dry .status.message)" == "dry run, nothing was written: $receivers/$receivers passed every check" ]] \
+  || failed "the dry run's message is '$(ib dry .status.message)'"
+zeros="$(head -c "$bytes" /dev/zero | sha256sum | cut -d' ' -f1)"
+for node in "${nodes[@]}"; do
+  [[ "$(node_field dry "$node" message)" == "dry run: would write"* ]] || failed "dry: $node says '$(node_field dry "$node" message)'"
+  got="$(head -c "$bytes" "$("$k8s/cluster.sh" disk "$name" "$node")" | sha256sum | cut -d' ' -f1)"
+  [[ "$got" == "$zeros" ]] || failed "the dry run wrote $node's disk"
+  [[ "$(kubectl get node "$node" -o jsonpath='{.metadata.annotations.broadband\.dev/image-broadcast}')" != "$ns/dry" ]] \
+    || failed "$node is annotated with the dry run's image"
+done
+echo "OK: dry: $(ib dry .status.message)"
 
 echo "== agent: $first's agent pod deleted mid-transfer"
 wipe "${nodes[@]}"

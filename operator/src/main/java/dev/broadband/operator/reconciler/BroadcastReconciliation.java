@@ -189,6 +189,12 @@ public class BroadcastReconciliation {
     if (aggregate.phase().isFinished()) {
       poller.forget(senderKey);
       recordImageOnNodes(broadcast, next, report);
+      if (Boolean.TRUE.equals(broadcast.getSpec().getDryRun())) {
+        // Its own outcome: nobody must read "Succeeded" as "written".
+        return conclude(broadcast, previous, next, aggregate.phase(),
+            aggregate.phase() == BroadcastPhase.SUCCEEDED ? Reasons.DRY_RUN_PASSED : Reasons.DRY_RUN_REFUSED,
+            StatusAggregator.dryRunMessage(aggregate.nodeStatuses(), aggregate.nodes()));
+      }
       return conclude(broadcast, previous, next, aggregate.phase(), aggregate.reason(), aggregate.message());
     }
     String waits = explainBusyDevices(broadcast, next);

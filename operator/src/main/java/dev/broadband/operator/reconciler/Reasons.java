@@ -11,6 +11,8 @@ public final class Reasons {
   public static final String VERIFYING = "Verifying";
   public static final String ALL_NODES_SUCCEEDED = "AllNodesSucceeded";
   public static final String NODES_FAILED = "NodesFailed";
+  public static final String DRY_RUN_PASSED = "DryRunPassed";
+  public static final String DRY_RUN_REFUSED = "DryRunRefused";
   public static final String SESSION_ABORTED = "SessionAborted";
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String NO_TARGET_NODES = "NoTargetNodes";

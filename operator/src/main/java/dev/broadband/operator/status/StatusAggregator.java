@@ -83,7 +83,19 @@ public final class StatusAggregator {
 
   /** "8/10 succeeded; node-3: device mounted; node-7: silent for 30s". */
   static String failureMessage(List<NodeStatus> nodes, String nodeCount) {
-    StringBuilder message = new StringBuilder(nodeCount).append(" succeeded");
+    return outcome(nodes, nodeCount, "succeeded");
+  }
+
+  /**
+   * A dry run's outcome, which nobody must read as written: "dry run, nothing was written: 9/10
+   * passed every check; node-3: device mounted".
+   */
+  public static String dryRunMessage(List<NodeStatus> nodes, String nodeCount) {
+    return "dry run, nothing was written: " + outcome(nodes, nodeCount, "passed every check");
+  }
+
+  private static String outcome(List<NodeStatus> nodes, String nodeCount, String verb) {
+    StringBuilder message = new StringBuilder(nodeCount).append(' ').append(verb);
     for (NodeStatus node : nodes) {
       if (node.getPhase() != NodePhase.SUCCEEDED) {
         message.append("; ").append(node.getName()).append(": ").append(node.getMessage());

@@ -463,6 +463,26 @@ class BroadcastReconciliationTest {
   }
 
   @Test
+  void aDryRunEndsAsItsOwnOutcomeAndRecordsNoImageOnTheNodes() {
+    ImageBroadcast dry = broadcast("dry");
+    dry.getSpec().setDryRun(true);
+    h.create(dry);
+    h.reconcile("dry");
+    h.podRunning("dry-sender-0", "node-0", HOST);
+    String would = "dry run: would write 64 MiB to /dev/sdb, which passes every check; nothing was written";
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.FINISHED, 0,
+        client("node-1", ClientState.SUCCEEDED, 0, would), client("node-2", ClientState.SUCCEEDED, 0, would),
+        client("node-3", ClientState.FAILED, 0, "device /dev/sdb is mounted at /var")));
+    ImageBroadcastStatus status = h.reconcile("dry").getStatus();
+
+    assertThat(status.getMessage()).isEqualTo("dry run, nothing was written: 2/3 passed every check; node-3: device"
+        + " /dev/sdb is mounted at /var");
+    assertThat(condition(status, Conditions.FAILED).getReason()).isEqualTo(Reasons.DRY_RUN_REFUSED);
+    assertThat(client.nodes().withName("node-1").get().getMetadata().getAnnotations())
+        .as("a dry run wrote nothing, so no node holds its image").isNullOrEmpty();
+  }
+
+  @Test
   void anUnreadableStatusEndpointKeepsThePhaseAndSaysSo() {
     startedAndRunning("quiet");
     h.sender.goDown(HOST, STATUS_PORT);
