@@ -16,6 +16,8 @@
 #               comes back reads the outcome from the sender's termination message; Failed naming that
 #               node with the reason, the others Succeeded, nobody imaged twice
 #   silent      a selected node that never answers: Failed after the start timeout, naming it
+#   elsewhere   a broadcast in a namespace whose Secrets the agents may not read: they take the
+#               session key from the operator's copy in its own namespace, deleted once spent
 #   refused     a broadcast in a namespace whose Pod Security level forbids host-network pods: what
 #               the API server answered is in its status and a Warning Event
 # As root; exits non-zero on the first failure, with the cluster's state printed.
@@ -324,6 +326,25 @@ echo "silent: $message"
 [[ "$(ib silent .status.nodes)" == "$receivers/$((receivers + 1))" ]] || failed "silent: nodes $(ib silent .status.nodes)"
 imaged silent "${nodes[@]}"
 kubectl delete node "$name-silent" >/dev/null
+
+echo "== elsewhere: a broadcast in a namespace whose Secrets the agents may not read"
+kubectl create namespace lab >/dev/null
+[[ "$(kubectl auth can-i get secrets -n lab --as "system:serviceaccount:$ns:broadband-agent" 2>/dev/null)" == no ]] \
+  || failed "the agents may read Secrets of namespace lab"
+wipe "$first"
+sed "s/name: one, namespace: $ns}/name: elsewhere, namespace: lab}/" "$work/one.yaml" | kubectl apply --validate=strict -f - >/dev/null
+lab_phase() { kubectl -n lab get imagebroadcast elsewhere -o jsonpath='{.status.phase}' 2>/dev/null; }
+copy="$(kubectl -n lab get imagebroadcast elsewhere -o jsonpath='{.metadata.uid}')"
+lab_done() { [[ "$(lab_phase)" == Succeeded || "$(lab_phase)" == Failed ]]; }
+wait_until 180 "lab/elsewhere finished" lab_done
+kubectl -n lab get imagebroadcast elsewhere
+[[ "$(lab_phase)" == Succeeded ]] || failed "lab/elsewhere ended '$(lab_phase)': $(kubectl -n lab get imagebroadcast elsewhere -o jsonpath='{.status.message}')"
+got="$(head -c "$bytes" "$("$k8s/cluster.sh" disk "$name" "$first")" | sha256sum | cut -d' ' -f1)"
+[[ "$got" == "$sha" ]] || failed "lab/elsewhere did not write $first's disk"
+[[ -z "$(kubectl -n $ns get secret "broadband-key-$copy" -o name 2>/dev/null)" ]] \
+  || failed "the agents' copy of lab/elsewhere's key outlived the broadcast"
+echo "OK: elsewhere imaged $first with the operator's copy of the key, deleted once spent"
+kubectl delete namespace lab --wait=false >/dev/null
 
 echo "== refused: a broadcast where Pod Security forbids the sender's host network"
 kubectl create namespace baseline >/dev/null

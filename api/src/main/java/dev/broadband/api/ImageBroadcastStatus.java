@@ -35,6 +35,9 @@ public class ImageBroadcastStatus {
   private Integer statusPort;
   @JsonPropertyDescription("Secret holding the session key, under the key 'key'.")
   private String keySecret;
+  @JsonPropertyDescription("namespace/name of the copy of the session key that the node agents read: in the"
+      + " operator's namespace, so agents need no access to Secrets of the broadcasts' namespaces.")
+  private String agentKeySecret;
   private String session;
   private Long imageBytes;
   @JsonPropertyDescription("How many times the sender pod was recreated after it died.")
@@ -165,6 +168,14 @@ public class ImageBroadcastStatus {
 
   public void setTargetNodes(List<String> targetNodes) {
     this.targetNodes = targetNodes == null ? null : List.copyOf(targetNodes);
+  }
+
+  public String getAgentKeySecret() {
+    return agentKeySecret;
+  }
+
+  public void setAgentKeySecret(String agentKeySecret) {
+    this.agentKeySecret = agentKeySecret;
   }
 
   public Integer getSenderRestarts() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.broadband.api.BroadcastPhase;
@@ -27,6 +28,7 @@ import dev.broadband.operator.status.StatusAggregator;
 import dev.broadband.operator.status.StatusPoller;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -69,6 +71,7 @@ public class BroadcastReconciliation {
   }
 
   public Outcome reconcile(ImageBroadcast broadcast) {
+    deleteSpentAgentKeys();
     ImageBroadcastStatus previous = broadcast.getStatus();
     if (previous != null && previous.getPhase() != null && previous.getPhase().isFinished()) {
       return afterFinish(broadcast, previous);
@@ -100,7 +103,7 @@ public class BroadcastReconciliation {
     next.setDataPort(slot.get().dataPort());
     next.setControlPort(slot.get().controlPort());
     next.setStatusPort(slot.get().statusPort());
-    ensureKeySecret(broadcast);
+    next.setAgentKeySecret(ensureKeySecret(broadcast));
     next.setKeySecret(KeySecretFactory.name(broadcast));
 
     if (next.getSenderPod() == null) {
@@ -324,6 +327,11 @@ public class BroadcastReconciliation {
   private Outcome conclude(ImageBroadcast broadcast, ImageBroadcastStatus previous,
       ImageBroadcastStatus next, BroadcastPhase phase, String reason, String message) {
     ports.release(broadcast.getMetadata().getUid());
+    // A finished session is never joined again: its key is spent.
+    if (next.getAgentKeySecret() != null) {
+      client.secrets().inNamespace(config.keyNamespace()).withName(KeySecretFactory.agentCopyName(broadcast)).delete();
+      next.setAgentKeySecret(null);
+    }
     next.setRate(null);
     next.setCompletionTime(clock.instant().toString());
     Outcome outcome = progress(broadcast, previous, next, phase, reason, message, null,
@@ -376,6 +384,7 @@ public class BroadcastReconciliation {
       next.setControlPort(previous.getControlPort());
       next.setStatusPort(previous.getStatusPort());
       next.setKeySecret(previous.getKeySecret());
+      next.setAgentKeySecret(previous.getAgentKeySecret());
       next.setSenderPod(previous.getSenderPod());
       next.setSenderAddress(previous.getSenderAddress());
       next.setSenderRestarts(previous.getSenderRestarts());
@@ -416,11 +425,44 @@ public class BroadcastReconciliation {
         .collect(Collectors.joining(", "));
   }
 
-  private void ensureKeySecret(ImageBroadcast broadcast) {
+  /** @return namespace/name of the agents' copy of the key, or null where there is none */
+  private String ensureKeySecret(ImageBroadcast broadcast) {
     String name = KeySecretFactory.name(broadcast);
-    if (client.secrets().inNamespace(namespace(broadcast)).withName(name).get() == null) {
-      createOrAdopt(KeySecretFactory.desired(broadcast), broadcast);
+    Secret key = client.secrets().inNamespace(namespace(broadcast)).withName(name).get();
+    if (key == null) {
+      key = createOrAdopt(KeySecretFactory.desired(broadcast), broadcast);
     }
+    if (config.keyNamespace().isEmpty()) {
+      return null;
+    }
+    String copy = KeySecretFactory.agentCopyName(broadcast);
+    if (client.secrets().inNamespace(config.keyNamespace()).withName(copy).get() == null) {
+      try {
+        client.resource(KeySecretFactory.agentCopy(broadcast, key, config.keyNamespace())).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != ApiErrors.CONFLICT) {
+          throw e;
+        }
+      }
+    }
+    return config.keyNamespace() + "/" + copy;
+  }
+
+  /**
+   * The agents' copies of keys whose broadcast finished or is gone (no owner reference can reach
+   * across namespaces): a broadcast deleted mid-run leaves its copy to the next pass of any other.
+   */
+  private void deleteSpentAgentKeys() {
+    if (config.keyNamespace().isEmpty()) {
+      return;
+    }
+    Set<String> running = visibleBroadcasts().stream()
+        .filter(b -> b.getStatus() == null || b.getStatus().getPhase() == null || !b.getStatus().getPhase().isFinished())
+        .map(b -> b.getMetadata().getUid()).collect(Collectors.toSet());
+    client.secrets().inNamespace(config.keyNamespace())
+        .withLabel(Labels.COMPONENT, Labels.COMPONENT_AGENT_KEY).list().getItems().stream()
+        .filter(s -> !running.contains(s.getMetadata().getLabels().get(Labels.BROADCAST_UID)))
+        .forEach(s -> client.resource(s).delete());
   }
 
   private Pod createSender(ImageBroadcast broadcast, PortSlot slot, int attempt, int selectedNodes) {

@@ -17,6 +17,10 @@ public final class Labels {
   public static final String MANAGED_BY_VALUE = "broadband-operator";
   public static final String COMPONENT_SENDER = "sender";
   public static final String COMPONENT_KEY = "session-key";
+  /** The agents' copy of a session key, in the operator's namespace. */
+  public static final String COMPONENT_AGENT_KEY = "agent-session-key";
+  /** On the agents' copy: the uid of its broadcast, which may live in any namespace. */
+  public static final String BROADCAST_UID = ImageBroadcast.GROUP + "/broadcast-uid";
 
   /** Selects every object this operator manages, for the informers. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;

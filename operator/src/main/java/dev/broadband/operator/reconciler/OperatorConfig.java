@@ -20,6 +20,8 @@ import java.util.function.Function;
  * @param hostPathDirectories directories of the sender's node whose files may be hostPath sources
  *     (empty: none may; otherwise anyone allowed to create a broadcast could send any file of any node)
  * @param namespaces namespaces watched (empty: all)
+ * @param keyNamespace the operator's namespace, where it copies each session key for the node
+ *     agents, so they read no Secret elsewhere (empty: agents read the sender's, as in tests)
  * @param leaderElection the Lease replicas compete for, so that only one reconciles (null: no
  *     election, for a single operator outside a cluster, as in tests)
  */
@@ -38,6 +40,7 @@ public record OperatorConfig(
     List<String> hostPathDirectories,
     List<String> namespaces,
     int httpPort,
+    String keyNamespace,
     LeaderElection leaderElection) {
 
   public static final int DEFAULT_DATA_PORT = 7854;
@@ -86,6 +89,7 @@ public record OperatorConfig(
         csv(get.apply("BROADBAND_HOST_PATH_DIRECTORIES")),
         csv(get.apply("BROADBAND_NAMESPACES")),
         Integer.parseInt(or(get.apply("BROADBAND_HTTP_PORT"), "8080")),
+        get.apply("BROADBAND_KEY_NAMESPACE"),
         get.apply("BROADBAND_LEADER_LEASE").isEmpty() ? null
             : new LeaderElection(get.apply("BROADBAND_LEADER_LEASE"),
                 // Unset: the namespace of the client's own configuration (in a pod, its own).
@@ -96,19 +100,19 @@ public record OperatorConfig(
   public OperatorConfig withPollInterval(Duration interval) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, interval, senderResources, senderServiceAccount,
-        allowedDevices, hostPathDirectories, namespaces, httpPort, leaderElection);
+        allowedDevices, hostPathDirectories, namespaces, httpPort, keyNamespace, leaderElection);
   }
 
   public OperatorConfig withPortSlots(int slots) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         slots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
-        allowedDevices, hostPathDirectories, namespaces, httpPort, leaderElection);
+        allowedDevices, hostPathDirectories, namespaces, httpPort, keyNamespace, leaderElection);
   }
 
   public OperatorConfig withAllowedDevices(List<String> devices) {
     return new OperatorConfig(programImage, fetchImage, imagePullPolicy, baseDataPort, baseStatusPort,
         portSlots, maxSenderRestarts, pollInterval, senderResources, senderServiceAccount,
-        devices, hostPathDirectories, namespaces, httpPort, leaderElection);
+        devices, hostPathDirectories, namespaces, httpPort, keyNamespace, leaderElection);
   }
 
   private static String or(String value, String fallback) {

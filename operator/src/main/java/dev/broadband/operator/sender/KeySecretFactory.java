@@ -29,6 +29,33 @@ public final class KeySecretFactory {
     return Names.truncate(broadcast.getMetadata().getName(), "-key");
   }
 
+  /** The agents' copy: named by the broadcast's uid, unique whatever namespace it is in. */
+  public static String agentCopyName(ImageBroadcast broadcast) {
+    return "broadband-key-" + broadcast.getMetadata().getUid();
+  }
+
+  /**
+   * The same key in the operator's namespace, for the node agents, which then read Secrets there
+   * only. No owner reference can cross namespaces: the operator deletes it when the broadcast
+   * finishes or is gone.
+   */
+  public static Secret agentCopy(ImageBroadcast broadcast, Secret original, String namespace) {
+    Map<String, String> labels = new java.util.LinkedHashMap<>(Labels.forComponent(broadcast, Labels.COMPONENT_AGENT_KEY));
+    labels.put(Labels.BROADCAST_UID, broadcast.getMetadata().getUid());
+    return new SecretBuilder()
+        .withNewMetadata()
+          .withName(agentCopyName(broadcast))
+          .withNamespace(namespace)
+          .withLabels(labels)
+          .addToAnnotations(ImageBroadcast.GROUP + "/broadcast",
+              broadcast.getMetadata().getNamespace() + "/" + broadcast.getMetadata().getName())
+        .endMetadata()
+        .withType("Opaque")
+        .withImmutable(true)
+        .withData(Map.of(KEY, original.getData().get(KEY)))
+        .build();
+  }
+
   public static Secret desired(ImageBroadcast broadcast) {
     byte[] key = new byte[KEY_BYTES];
     RANDOM.nextBytes(key);

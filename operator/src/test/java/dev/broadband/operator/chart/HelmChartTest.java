@@ -115,11 +115,16 @@ class HelmChartTest {
     assertThat(verbs(roles.get("bb-broadband-operator"), "events")).containsExactly("create");
     assertThat(verbs(roles.get("bb-broadband-operator-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch", "patch");
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts")).containsExactlyInAnyOrder("get", "list", "watch");
-    assertThat(verbs(roles.get("bb-broadband-agent"), "secrets")).containsExactly("get");
     assertThat(verbs(roles.get("bb-broadband-agent-nodes"), "nodes")).containsExactlyInAnyOrder("get", "list", "watch");
-    Role leader = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
-        .filter(r -> r.getMetadata().getName().equals("bb-broadband-operator-leader")).findFirst().orElseThrow();
-    assertThat(verbs(leader.getRules(), "leases")).containsExactlyInAnyOrder("get", "create", "update", "patch");
+    // In the release's own namespace: the leader Lease, and the agents' copies of session keys.
+    Map<String, Role> local = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .collect(Collectors.toMap(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r -> r));
+    assertThat(local).containsOnlyKeys("broadband/bb-broadband-operator-local", "broadband/bb-broadband-agent-keys");
+    List<PolicyRule> operatorLocal = local.get("broadband/bb-broadband-operator-local").getRules();
+    assertThat(verbs(operatorLocal, "leases")).containsExactlyInAnyOrder("get", "create", "update", "patch");
+    assertThat(verbs(operatorLocal, "secrets")).containsExactlyInAnyOrder("get", "list", "create", "delete");
+    assertThat(verbs(local.get("broadband/bb-broadband-agent-keys").getRules(), "secrets")).containsExactly("get");
+    assertThat(verbs(roles.get("bb-broadband-agent"), "secrets")).as("no Secret of a broadcast's namespace").isEmpty();
     // The agent never writes the status: the operator is its only writer.
     assertThat(verbs(roles.get("bb-broadband-agent"), "imagebroadcasts/status")).isEmpty();
     roles.values().stream().flatMap(List::stream).forEach(rule -> {
@@ -156,11 +161,12 @@ class HelmChartTest {
     assertThat(env(operator, "BROADBAND_ALLOWED_DEVICES").getValue()).isEqualTo("/dev/nvme1n1,/dev/sdz");
 
     // Namespaced access only where broadcasts live; nodes stay cluster-wide (they have no
-    // namespace); the leader Lease in the operator's own namespace.
+    // namespace); the Lease and the agents' keys in the release's own namespace.
     assertThat(objects).filteredOn(RoleBinding.class::isInstance)
         .extracting(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
         .containsExactlyInAnyOrder("lab/bb-broadband-operator", "staging/bb-broadband-operator",
-            "lab/bb-broadband-agent", "staging/bb-broadband-agent", "broadband/bb-broadband-operator-leader");
+            "lab/bb-broadband-agent", "staging/bb-broadband-agent", "broadband/bb-broadband-operator-local",
+            "broadband/bb-broadband-agent-keys");
     assertThat(objects).filteredOn(ClusterRoleBinding.class::isInstance)
         .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder("bb-broadband-operator-nodes", "bb-broadband-agent-nodes");

@@ -483,6 +483,31 @@ class BroadcastReconciliationTest {
   }
 
   @Test
+  void agentsGetACopyOfTheKeyInTheOperatorsNamespaceDeletedOnceSpent() {
+    ReconcileHarness keys = new ReconcileHarness(client, OperatorConfig.fromEnv(Map.of(
+        "BROADBAND_KEY_NAMESPACE", "broadband-system")).withPollInterval(Duration.ofSeconds(2)));
+    keys.create(broadcast("keyed"));
+    keys.create(broadcast("gone"));
+    ImageBroadcastStatus status = keys.reconcile("keyed").getStatus();
+    keys.reconcile("gone");
+    String uid = keys.get("keyed").getMetadata().getUid();
+    assertThat(status.getAgentKeySecret()).isEqualTo("broadband-system/broadband-key-" + uid);
+    Secret copy = client.secrets().inNamespace("broadband-system").withName("broadband-key-" + uid).get();
+    Secret original = client.secrets().inNamespace(NAMESPACE).withName(status.getKeySecret()).get();
+    assertThat(copy.getData()).isEqualTo(original.getData());
+
+    // One is deleted mid-run, the other finishes: neither copy outlives its use.
+    client.resource(keys.get("gone")).delete();
+    keys.podRunning("keyed-sender-0", "node-0", HOST);
+    keys.sender.report(HOST, STATUS_PORT, report(SessionPhase.FINISHED, 0,
+        client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""), client("node-2", ClientState.SUCCEEDED, IMAGE_BYTES, ""),
+        client("node-3", ClientState.SUCCEEDED, IMAGE_BYTES, "")));
+    assertThat(keys.reconcile("keyed").getStatus().getPhase()).isEqualTo(BroadcastPhase.SUCCEEDED);
+    keys.reconcile("keyed");
+    assertThat(client.secrets().inNamespace("broadband-system").list().getItems()).isEmpty();
+  }
+
+  @Test
   void anUnreadableStatusEndpointKeepsThePhaseAndSaysSo() {
     startedAndRunning("quiet");
     h.sender.goDown(HOST, STATUS_PORT);

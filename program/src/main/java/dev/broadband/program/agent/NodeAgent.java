@@ -113,7 +113,7 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
     private void join(String id, Assignment a) {
         PacketAuthenticator key;
         try {
-            key = a.keySecret() == null ? null : new PacketAuthenticator(cluster.sessionKey(a.namespace(), a.keySecret()));
+            key = a.keySecret() == null ? null : new PacketAuthenticator(cluster.sessionKey(a.keyNamespace(), a.keySecret()));
         } catch (IOException e) {
             log.error("node {}: cannot join broadcast {}: {}", node, id, e.getMessage());
             return;

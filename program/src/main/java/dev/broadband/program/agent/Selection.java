@@ -51,9 +51,13 @@ public final class Selection {
             }
         }
         String namespace = broadcast.getMetadata().getNamespace();
-        return Optional.of(new Assignment(namespace + "/" + broadcast.getMetadata().getName(), namespace,
+        // The operator's copy in its own namespace, where it made one; else the sender's, beside the broadcast.
+        String agentKey = status.getAgentKeySecret();
+        int slash = agentKey == null ? -1 : agentKey.indexOf('/');
+        return Optional.of(new Assignment(namespace + "/" + broadcast.getMetadata().getName(),
+                slash > 0 ? agentKey.substring(0, slash) : namespace,
                 status.getSession(), new InetSocketAddress(status.getSenderAddress(), status.getControlPort()),
-                status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()), declaredSha256(broadcast),
+                slash > 0 ? agentKey.substring(slash + 1) : status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()), declaredSha256(broadcast),
                 Boolean.TRUE.equals(broadcast.getSpec().getDryRun()),
                 broadcast.getSpec().getAfterWrite() == AfterWrite.REBOOT));
     }

@@ -2,6 +2,7 @@ package dev.broadband.program.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.broadband.api.BroadcastPhase;
 import dev.broadband.api.ImageBroadcast;
 import dev.broadband.api.ImageBroadcastSpec;
 import dev.broadband.api.ImageBroadcastStatus;
@@ -22,6 +23,27 @@ class SelectionTest {
             broadcast.setStatus(status);
         }
         return broadcast;
+    }
+
+    @Test
+    void theSessionKeyIsReadFromTheOperatorsCopyWhereItMadeOne() {
+        ImageBroadcast running = broadcast(List.of("n1"));
+        running.getSpec().setTargetDevice("/dev/sdb");
+        ImageBroadcastStatus status = running.getStatus();
+        status.setPhase(BroadcastPhase.WAITING);
+        status.setSenderAddress("10.0.0.1");
+        status.setControlPort(7855);
+        status.setSession("0011223344556677");
+        status.setKeySecret("os-key");
+        assertThat(Selection.of(running, "n1", Map.of())).hasValueSatisfying(a -> {
+            assertThat(a.keyNamespace()).as("beside the broadcast, without a copy").isEqualTo("ns");
+            assertThat(a.keySecret()).isEqualTo("os-key");
+        });
+        status.setAgentKeySecret("broadband/broadband-key-u1");
+        assertThat(Selection.of(running, "n1", Map.of())).hasValueSatisfying(a -> {
+            assertThat(a.keyNamespace()).isEqualTo("broadband");
+            assertThat(a.keySecret()).isEqualTo("broadband-key-u1");
+        });
     }
 
     @Test
