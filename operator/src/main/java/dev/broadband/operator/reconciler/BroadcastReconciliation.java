@@ -129,10 +129,10 @@ public class BroadcastReconciliation {
       case DOWNLOADING -> progress(broadcast, previous, next, BroadcastPhase.PREPARING,
           Reasons.DOWNLOADING, state.message(), PENDING_RECHECK, selected);
       case RUNNING -> running(broadcast, previous, next, slot.get(), selected, senderKey, state);
-      case SUCCEEDED -> finalReport(state, senderKey)
+      case SUCCEEDED -> finalReport(state, senderKey, next)
           .map(last -> applyReport(broadcast, previous, next, last, selected, senderKey))
           .orElseGet(() -> exitedCleanly(broadcast, previous, next, selected, senderKey));
-      case FAILED -> finalReport(state, senderKey)
+      case FAILED -> finalReport(state, senderKey, next)
           // It exited non-zero after the session was over: its report is the outcome (some node
           // failed). Otherwise the sender died mid-session and deserves another try.
           .map(last -> applyReport(broadcast, previous, next, last, selected, senderKey))
@@ -144,9 +144,10 @@ public class BroadcastReconciliation {
    * The outcome of an exited sender: the report it left as its termination message, which
    * survives the process and this operator's restarts, else the last report read from it.
    */
-  private Optional<SessionStatus> finalReport(SenderPodState state, String senderKey) {
-    return FinalReports.session(state.finalReport()).or(() -> poller.lastKnown(senderKey))
-        .filter(SessionStatus::over);
+  private Optional<SessionStatus> finalReport(SenderPodState state, String senderKey,
+      ImageBroadcastStatus next) {
+    return FinalReports.session(state.finalReport(), next.getNodeStatuses())
+        .or(() -> poller.lastKnown(senderKey)).filter(SessionStatus::over);
   }
 
   private Outcome running(ImageBroadcast broadcast, ImageBroadcastStatus previous,

@@ -395,6 +395,27 @@ class BroadcastReconciliationTest {
   }
 
   @Test
+  void aReportThatLeftNodesOutTakesWhatTheStatusLastShowedOfThemAndNeverSucceedsTheUnknown() throws Exception {
+    startedAndRunning("big");
+    h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 1000,
+        client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""), client("node-2", ClientState.RECEIVING, 10, ""),
+        client("node-3", ClientState.RECEIVING, 10, "")));
+    h.reconcile("big");
+    h.sender.goDown(HOST, STATUS_PORT);
+    // Only node-3 fitted; node-1 and node-2 were left out.
+    String terminationMessage = HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport(
+        "0011223344556677", SessionPhase.FINISHED, IMAGE_BYTES, null, List.of("node-3"), List.of(), 2));
+    h.podExited("big-sender-0", "node-0", HOST, 1, "Error", terminationMessage);
+    ImageBroadcastStatus status = h.reconcile("big").getStatus();
+
+    assertThat(status.getPhase()).isEqualTo(BroadcastPhase.FAILED);
+    assertThat(status.getNodeStatuses()).extracting(NodeStatus::getName, NodeStatus::getPhase).containsExactly(
+        tuple("node-1", NodePhase.SUCCEEDED), tuple("node-2", NodePhase.FAILED), tuple("node-3", NodePhase.SUCCEEDED));
+    assertThat(status.getMessage()).isEqualTo("2/3 succeeded; node-2: its result is not in the sender's final report,"
+        + " which left 2 clients out to fit a termination message: see the sender pod's log");
+  }
+
+  @Test
   void aCleanExitWithATerminationReportSucceedsWithEveryNode() throws Exception {
     startedAndRunning("clean");
     h.sender.goDown(HOST, STATUS_PORT);
