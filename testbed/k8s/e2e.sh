@@ -172,13 +172,17 @@ wipe() { # wipe NODE...: zeroes the part of each node's disk an image covers, so
   done
 }
 
+disk_sha() { # disk_sha NODE: the sha256 of the part of NODE's disk an image covers
+  head -c "$bytes" "$("$k8s/cluster.sh" disk "$name" "$1")" | sha256sum | cut -d' ' -f1
+}
+
 imaged() { # imaged BROADCAST NODE...: each node Succeeded, its disk equal to the image, its Node annotated
   local b=$1 node disk got written; shift
   for node in "$@"; do
     [[ "$(node_field "$b" "$node" phase)" == Succeeded ]] \
       || failed "$b: $node ended '$(node_field "$b" "$node" phase)', not Succeeded: $(node_field "$b" "$node" message)"
     disk="$("$k8s/cluster.sh" disk "$name" "$node")"
-    got="$(head -c "$bytes" "$disk" | sha256sum | cut -d' ' -f1)"
+    got="$(disk_sha "$node")"
     [[ "$got" == "$sha" ]] || failed "$b: $node's disk $disk holds sha256 $got, not the image's $sha"
     written="$(kubectl get node "$node" -o jsonpath='{.metadata.annotations.broadband\.dev/image-sha256}')"
     [[ "$written" == *"$sha" ]] || failed "$node is not annotated with the image (broadband.dev/image-sha256='$written')"
@@ -250,8 +254,7 @@ watch dry
 zeros="$(head -c "$bytes" /dev/zero | sha256sum | cut -d' ' -f1)"
 for node in "${nodes[@]}"; do
   [[ "$(node_field dry "$node" message)" == "dry run: would write"* ]] || failed "dry: $node says '$(node_field dry "$node" message)'"
-  got="$(head -c "$bytes" "$("$k8s/cluster.sh" disk "$name" "$node")" | sha256sum | cut -d' ' -f1)"
-  [[ "$got" == "$zeros" ]] || failed "the dry run wrote $node's disk"
+  [[ "$(disk_sha "$node")" == "$zeros" ]] || failed "the dry run wrote $node's disk"
   [[ "$(kubectl get node "$node" -o jsonpath='{.metadata.annotations.broadband\.dev/image-broadcast}')" != "$ns/dry" ]] \
     || failed "$node is annotated with the dry run's image"
 done
@@ -339,8 +342,7 @@ lab_done() { [[ "$(lab_phase)" == Succeeded || "$(lab_phase)" == Failed ]]; }
 wait_until 180 "lab/elsewhere finished" lab_done
 kubectl -n lab get imagebroadcast elsewhere
 [[ "$(lab_phase)" == Succeeded ]] || failed "lab/elsewhere ended '$(lab_phase)': $(kubectl -n lab get imagebroadcast elsewhere -o jsonpath='{.status.message}')"
-got="$(head -c "$bytes" "$("$k8s/cluster.sh" disk "$name" "$first")" | sha256sum | cut -d' ' -f1)"
-[[ "$got" == "$sha" ]] || failed "lab/elsewhere did not write $first's disk"
+[[ "$(disk_sha "$first")" == "$sha" ]] || failed "lab/elsewhere did not write $first's disk"
 [[ -z "$(kubectl -n $ns get secret "broadband-key-$copy" -o name 2>/dev/null)" ]] \
   || failed "the agents' copy of lab/elsewhere's key outlived the broadcast"
 echo "OK: elsewhere imaged $first with the operator's copy of the key, deleted once spent"

@@ -71,7 +71,6 @@ public class BroadcastReconciliation {
   }
 
   public Outcome reconcile(ImageBroadcast broadcast) {
-    deleteSpentAgentKeys();
     ImageBroadcastStatus previous = broadcast.getStatus();
     if (previous != null && previous.getPhase() != null && previous.getPhase().isFinished()) {
       return afterFinish(broadcast, previous);
@@ -103,7 +102,10 @@ public class BroadcastReconciliation {
     next.setDataPort(slot.get().dataPort());
     next.setControlPort(slot.get().controlPort());
     next.setStatusPort(slot.get().statusPort());
-    next.setAgentKeySecret(ensureKeySecret(broadcast));
+    Secret key = ensureKeySecret(broadcast);
+    if (next.getAgentKeySecret() == null) {
+      next.setAgentKeySecret(copyKeyForAgents(broadcast, key));
+    }
     next.setKeySecret(KeySecretFactory.name(broadcast));
 
     if (next.getSenderPod() == null) {
@@ -332,6 +334,7 @@ public class BroadcastReconciliation {
     if (next.getAgentKeySecret() != null) {
       client.secrets().inNamespace(config.keyNamespace()).withName(KeySecretFactory.agentCopyName(broadcast)).delete();
       next.setAgentKeySecret(null);
+      deleteSpentAgentKeys();
     }
     next.setRate(null);
     next.setCompletionTime(clock.instant().toString());
@@ -426,32 +429,36 @@ public class BroadcastReconciliation {
         .collect(Collectors.joining(", "));
   }
 
-  /** @return namespace/name of the agents' copy of the key, or null where there is none */
-  private String ensureKeySecret(ImageBroadcast broadcast) {
-    String name = KeySecretFactory.name(broadcast);
-    Secret key = client.secrets().inNamespace(namespace(broadcast)).withName(name).get();
-    if (key == null) {
-      key = createOrAdopt(KeySecretFactory.desired(broadcast), broadcast);
-    }
+  private Secret ensureKeySecret(ImageBroadcast broadcast) {
+    Secret key = client.secrets().inNamespace(namespace(broadcast)).withName(KeySecretFactory.name(broadcast)).get();
+    return key != null ? key : createOrAdopt(KeySecretFactory.desired(broadcast), broadcast);
+  }
+
+  /**
+   * Made once, when the status does not name it yet (an earlier pass may have made it and lost
+   * its status write: then it exists already, which is as good).
+   *
+   * @return namespace/name of the agents' copy of the key, or null where agents read the sender's
+   */
+  private String copyKeyForAgents(ImageBroadcast broadcast, Secret key) {
     if (config.keyNamespace().isEmpty()) {
       return null;
     }
-    String copy = KeySecretFactory.agentCopyName(broadcast);
-    if (client.secrets().inNamespace(config.keyNamespace()).withName(copy).get() == null) {
-      try {
-        client.resource(KeySecretFactory.agentCopy(broadcast, key, config.keyNamespace())).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != ApiErrors.CONFLICT) {
-          throw e;
-        }
+    deleteSpentAgentKeys();
+    try {
+      client.resource(KeySecretFactory.agentCopy(broadcast, key, config.keyNamespace())).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != ApiErrors.CONFLICT) {
+        throw e;
       }
     }
-    return config.keyNamespace() + "/" + copy;
+    return config.keyNamespace() + "/" + KeySecretFactory.agentCopyName(broadcast);
   }
 
   /**
    * The agents' copies of keys whose broadcast finished or is gone (no owner reference can reach
-   * across namespaces): a broadcast deleted mid-run leaves its copy to the next pass of any other.
+   * across namespaces). Swept when a copy is made and when a broadcast finishes, not on every
+   * pass: a broadcast deleted mid-run leaves its copy until the next broadcast starts or ends.
    */
   private void deleteSpentAgentKeys() {
     if (config.keyNamespace().isEmpty()) {

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.broadband.api.ImageBroadcast;
-import dev.broadband.operator.monitoring.OperatorMetrics;
 import dev.broadband.api.ImageBroadcastStatus;
+import dev.broadband.operator.monitoring.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

@@ -2,6 +2,7 @@ package dev.broadband.operator.sender;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.broadband.api.ImageBroadcast;
@@ -40,7 +41,7 @@ public final class KeySecretFactory {
    * finishes or is gone.
    */
   public static Secret agentCopy(ImageBroadcast broadcast, Secret original, String namespace) {
-    Map<String, String> labels = new java.util.LinkedHashMap<>(Labels.forComponent(broadcast, Labels.COMPONENT_AGENT_KEY));
+    Map<String, String> labels = new LinkedHashMap<>(Labels.forComponent(broadcast, Labels.COMPONENT_AGENT_KEY));
     labels.put(Labels.BROADCAST_UID, broadcast.getMetadata().getUid());
     return new SecretBuilder()
         .withNewMetadata()

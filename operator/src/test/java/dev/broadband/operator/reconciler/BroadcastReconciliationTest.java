@@ -379,9 +379,8 @@ class BroadcastReconciliationTest {
     // sender, finds only the pod and what its server left in the termination log.
     ReconcileHarness restarted = new ReconcileHarness(client);
     restarted.sender.goDown(HOST, STATUS_PORT);
-    String terminationMessage = HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport(
-        "0011223344556677", SessionPhase.FINISHED, IMAGE_BYTES, null, List.of("node-1", "node-3"),
-        List.of(new FinalReport.Unfinished("node-2", ClientState.FAILED, 10, "no space left on /dev/sdb")), 0));
+    String terminationMessage = terminationMessage(List.of("node-1", "node-3"),
+        List.of(new FinalReport.Unfinished("node-2", ClientState.FAILED, 10, "no space left on /dev/sdb")), 0);
     restarted.podExited("restarted-sender-0", "node-0", HOST, 1, "Error", terminationMessage);
     ImageBroadcast ib = restarted.reconcile("restarted");
 
@@ -403,8 +402,7 @@ class BroadcastReconciliationTest {
     h.reconcile("big");
     h.sender.goDown(HOST, STATUS_PORT);
     // Only node-3 fitted; node-1 and node-2 were left out.
-    String terminationMessage = HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport(
-        "0011223344556677", SessionPhase.FINISHED, IMAGE_BYTES, null, List.of("node-3"), List.of(), 2));
+    String terminationMessage = terminationMessage(List.of("node-3"), List.of(), 2);
     h.podExited("big-sender-0", "node-0", HOST, 1, "Error", terminationMessage);
     ImageBroadcastStatus status = h.reconcile("big").getStatus();
 
@@ -419,9 +417,7 @@ class BroadcastReconciliationTest {
   void aCleanExitWithATerminationReportSucceedsWithEveryNode() throws Exception {
     startedAndRunning("clean");
     h.sender.goDown(HOST, STATUS_PORT);
-    String terminationMessage = HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport(
-        "0011223344556677", SessionPhase.FINISHED, IMAGE_BYTES, null, List.of("node-1", "node-2", "node-3"),
-        List.of(), 0));
+    String terminationMessage = terminationMessage(List.of("node-1", "node-2", "node-3"), List.of(), 0);
     h.podExited("clean-sender-0", "node-0", HOST, 0, "Completed", terminationMessage);
     ImageBroadcast ib = h.reconcile("clean");
     assertThat(ib.getStatus().getPhase()).isEqualTo(BroadcastPhase.SUCCEEDED);
@@ -617,6 +613,13 @@ class BroadcastReconciliationTest {
   }
 
   /** Created, sender running on node-0 at HOST, sender WAITING with nobody joined. */
+  /** What the kubelet keeps of a finished sender's --report-file, as the operator reads it. */
+  private static String terminationMessage(List<String> succeeded, List<FinalReport.Unfinished> unfinished,
+      int omitted) throws Exception {
+    return HttpSenderStatusClient.objectMapper().writeValueAsString(new FinalReport("0011223344556677",
+        SessionPhase.FINISHED, IMAGE_BYTES, null, succeeded, unfinished, omitted));
+  }
+
   private void startedAndRunning(String name) {
     h.create(broadcast(name));
     h.reconcile(name);
