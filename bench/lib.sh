@@ -12,7 +12,11 @@ SEGMENT="$REPO_DIR/testbed/segment.sh"
 SEG=bb                       # segment name of the bench; tests use other names
 SENDER_IP=10.77.0.1
 BCAST_IP=10.77.0.255
-RATE=${BENCH_RATE:-1gbit}    # the sender's uplink, like a 1 GbE NIC
+RATE=${BENCH_RATE:-1gbit}    # the sender's uplink, like a 1 GbE NIC; "none" for no cap
+MTU=${BENCH_MTU:-1500}       # every link of the segment; 9000 for jumbo frames
+# The peers' datagram or block size on a jumbo segment (udpcast --blocksize, uftp -b, the blast): an MTU's worth
+# less headers and slack, 8800 at MTU 9000, as their own documentation suggests; their defaults at 1500.
+jumbo_block() { echo $((MTU - 200)); }
 
 now() { date +%s.%N; }
 log() { echo "[bench $(date +%T)] $*" >&2; }

@@ -5,7 +5,8 @@
 #                [--tools "ceiling udpcast uftp tcp broadband broadband@950mbit"]
 #
 # For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
-# uplink capped with tbf at $BENCH_RATE, default 1gbit), one transfer of a random
+# uplink capped with tbf at $BENCH_RATE, default 1gbit, "none" for no cap; links of
+# MTU $BENCH_MTU, default 1500), one transfer of a random
 # image, then one markdown table row:
 #   tool | N | loss % | seconds | wire ratio | receivers intact
 # seconds = sender start to last receiver exit; wire ratio = bytes that left the
@@ -68,9 +69,10 @@ run_cell() {
     CELL="$WORK/$tool-n$n-l$loss"
     mkdir -p "$CELL/out"
     SPAWNED=() DAEMONS=() T_START="" T_END="" INTACT="" NOTE=""
-    local loss_args=()
-    [ "$loss" != 0 ] && loss_args=(--loss "$loss")
-    "$SEGMENT" up "$SEG" "$n" --rate "$RATE" "${loss_args[@]}"
+    local link_args=(--mtu "$MTU")
+    [ "$loss" != 0 ] && link_args+=(--loss "$loss")
+    [ "$RATE" != none ] && link_args+=(--rate "$RATE")
+    "$SEGMENT" up "$SEG" "$n" "${link_args[@]}"
 
     local timeout tx0 tx1 busy
     timeout=$(cell_timeout "$SIZE_MIB" "$n")

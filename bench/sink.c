@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(atoi(argv[1]));
     if (bind(s, (struct sockaddr *) &addr, sizeof addr) != 0) { perror("bind"); return 1; }
-    static char buf[BATCH][2048];
+    static char buf[BATCH][9216];  /* a jumbo frame's datagram */
     struct iovec iov[BATCH];
     struct mmsghdr msgs[BATCH];
     memset(msgs, 0, sizeof msgs);

@@ -35,7 +35,10 @@ ceiling_sink() {
     fi
 }
 
-# The ceiling: the image blasted once as 1400-byte broadcast datagrams, no repair,
+# The blast's datagram: 1400 bytes on a 1500-byte segment, 8900 on a jumbo one.
+blast_size() { echo $((MTU - 100)); }
+
+# The ceiling: the image blasted once as broadcast datagrams of blast_size, no repair,
 # to minimal sinks (bench/sink.c). Its time is the sender's send time; what arrived is counted from
 # each receiver namespace's Udp InDatagrams (the sinks keep nothing to verify).
 tool_ceiling() {
@@ -49,12 +52,14 @@ tool_ceiling() {
     for ((i = 1; i <= n; i++)); do before=$((before + $(udp_in_datagrams "$(receiver_ns "$i")"))); done
     T_START=$(now)
     timeout "$timeout" ip netns exec "$(sender_ns)" perl "$BENCH_DIR/blast.pl" \
-        "$IMAGE" "$BCAST_IP" "$PORT" 1400 >"$CELL/s.log" 2>&1 || true
+        "$IMAGE" "$BCAST_IP" "$PORT" "$(blast_size)" >"$CELL/s.log" 2>&1 || true
     T_END=$(now)
     sleep 0.2    # let the sinks drain their socket buffers before counting
     for ((i = 1; i <= n; i++)); do after=$((after + $(udp_in_datagrams "$(receiver_ns "$i")"))); done
     stop_daemons
-    local datagrams=$(((IMAGE_BYTES + 1399) / 1400))
+    local size datagrams
+    size=$(blast_size)
+    datagrams=$(((IMAGE_BYTES + size - 1) / size))
     INTACT="n/a ($(awk -v d=$((after - before)) -v t=$((datagrams * n)) \
         'BEGIN { printf "%.0f", 100 * d / t }')% delivered)"
 }
@@ -64,7 +69,8 @@ tool_ceiling() {
 # repeats the sender's HELLO: without it a receiver whose one HELLO was dropped waits
 # forever. The receivers linger --exit-wait (500 ms) after the final REQACK.
 tool_udpcast() {
-    local n=$1 timeout=$2 i
+    local n=$1 timeout=$2 i jumbo=()
+    [ "$MTU" -gt 1500 ] && jumbo=(--blocksize "$(jumbo_block)")
     for ((i = 1; i <= n; i++)); do
         spawn "r$i" "$timeout" "$(receiver_ns "$i")" udp-receiver --nokbd \
             --interface "$(receiver_if "$i")" --file "$CELL/out/r$i"
@@ -72,7 +78,7 @@ tool_udpcast() {
     sleep 0.5
     T_START=$(now)
     spawn s "$timeout" "$(sender_ns)" udp-sender --nokbd --file "$IMAGE" \
-        --interface "$SEG-s-v" --rexmit-hello-interval 200 --min-receivers "$n" \
+        --interface "$SEG-s-v" --rexmit-hello-interval 200 --min-receivers "$n" "${jumbo[@]}" \
         ${BENCH_UDPCAST_ARGS:-}
     wait_spawned
     T_END=$(latest_end $(receiver_tags "$n"))
@@ -96,7 +102,9 @@ tool_uftp() {
     done
     sleep 0.5
     T_START=$(now)
-    spawn s "$timeout" "$(sender_ns)" uftp -R -1 -x 1 -I "$SEG-s-v" -H "$ids" \
+    local jumbo=()
+    [ "$MTU" -gt 1500 ] && jumbo=(-b "$(jumbo_block)")
+    spawn s "$timeout" "$(sender_ns)" uftp -R -1 -x 1 -I "$SEG-s-v" -H "$ids" "${jumbo[@]}" \
         ${BENCH_UFTP_ARGS:-} "$IMAGE"
     wait_spawned
     T_END=$(cat "$CELL/s.end")

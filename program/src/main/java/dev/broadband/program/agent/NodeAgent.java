@@ -120,7 +120,7 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
         }
         UdpPort port;
         try {
-            port = UdpPort.forReceiver(null);
+            port = UdpPort.forReceiver(UdpPort.interfaceToward(a.sender()));
         } catch (IOException e) {
             log.error("node {}: cannot open a socket for broadcast {}: {}", node, id, e.getMessage());
             return;

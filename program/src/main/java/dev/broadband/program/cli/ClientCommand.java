@@ -117,7 +117,7 @@ final class ClientCommand implements Callable<Integer> {
         if (networkInterface != null) {
             return Interfaces.byNameOrAddress(networkInterface);
         }
-        return NetworkInterface.getByInetAddress(UdpPort.localAddressToward(serverAddress));
+        return UdpPort.interfaceToward(serverAddress);
     }
 
     private static String hostName() {

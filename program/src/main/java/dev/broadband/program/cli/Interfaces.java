@@ -11,7 +11,6 @@ import java.util.Collections;
 
 /** Finds the network interface a session runs on, and how large a datagram may be there without fragmenting. */
 final class Interfaces {
-    private static final int IP_UDP_HEADERS = 28;
 
     private Interfaces() {}
 
@@ -52,11 +51,14 @@ final class Interfaces {
         throw new IOException("interface " + nic.getName() + " has no IPv4 address");
     }
 
-    /** The largest UDP payload that crosses {@code nic} unfragmented, and never above a 1500-byte frame's. */
+    /**
+     * The largest data datagram that crosses {@code nic} unfragmented, at most a jumbo frame's; a 1500-byte frame's
+     * when the interface is not known.
+     */
     static int maxDatagram(NetworkInterface nic) throws SocketException {
         if (nic == null || nic.getMTU() <= 0) {
             return WireCodec.MAX_DATAGRAM;
         }
-        return Math.min(WireCodec.MAX_DATAGRAM, nic.getMTU() - IP_UDP_HEADERS);
+        return Math.min(WireCodec.MAX_DATA_DATAGRAM, nic.getMTU() - WireCodec.IP_UDP_HEADERS);
     }
 }

@@ -32,6 +32,9 @@ import picocli.CommandLine.Parameters;
 final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("broadband.server");
     private static final Duration GATHERING_WINDOW = Duration.ofSeconds(1);
+    /** What every IPv4 path carries; below it a datagram would leave little room for image bytes. */
+    private static final int MIN_MTU = 576;
+    private static final int MAX_MTU = WireCodec.MAX_DATA_DATAGRAM + WireCodec.IP_UDP_HEADERS;
 
     @Parameters(paramLabel = "<broadcast-or-multicast-address>",
             description = "Where the data goes, e.g. 10.0.0.255 (broadcast) or 239.1.2.3 (multicast).")
@@ -49,6 +52,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--interface", paramLabel = "NAME|ADDRESS", description = "Network interface to use.")
     String networkInterface;
+
+    @Option(names = "--mtu", paramLabel = "BYTES",
+            description = "Largest IP packet the path to every client carries, 576..9000 (default: the interface's"
+                    + " MTU, at most 9000; 1500 when no interface is known). Data datagrams fill it.")
+    Integer mtu;
 
     @Option(names = "--rate", paramLabel = "RATE", converter = Converters.Rate.class,
             description = "Rate cap on the wire, e.g. 800mbit, 1gbit (default: adapt to receivers' reported loss).")
@@ -108,12 +116,23 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             NetworkInterface nic = chooseInterface(destination);
             ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
                     rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout), dropTimeout,
-                    blockPackets, Interfaces.maxDatagram(nic), !noFec, fecOverhead, sha256 == null ? null : Sha256.parse(sha256));
+                    blockPackets, maxDatagram(nic), !noFec, fecOverhead, sha256 == null ? null : Sha256.parse(sha256));
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic)) {
                 return serve(port, image, codec, config) ? 0 : 1;
             }
         }
+    }
+
+    private int maxDatagram(NetworkInterface nic) throws IOException {
+        if (mtu == null) {
+            return Interfaces.maxDatagram(nic);
+        }
+        if (mtu < MIN_MTU || mtu > MAX_MTU) {
+            throw new IllegalArgumentException("--mtu must be " + MIN_MTU + ".." + MAX_MTU + " (an IP packet's size on"
+                    + " the path), was " + mtu);
+        }
+        return mtu - WireCodec.IP_UDP_HEADERS;
     }
 
     private NetworkInterface chooseInterface(InetAddress destination) throws IOException {

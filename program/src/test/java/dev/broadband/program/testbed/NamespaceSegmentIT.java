@@ -190,4 +190,49 @@ class NamespaceSegmentIT {
             assertThat(net.senderTxBytes()).isEqualTo(before);
         }
     }
+
+    @Test
+    void onAJumboFrameSegmentEachDatagramFillsTheMtuAndEveryClientWritesTheImage() throws Exception {
+        try (Segment net = Segment.up("bte", 2, "--mtu", "9000", "--loss", "1", "--rate", "1gbit")) {
+            File serverLog = file("e-server.log");
+            List<Process> clients = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                clients.add(net.broadband(net.receiver(i), null, null, file("e-client-" + i + ".log"), "client",
+                        Segment.SENDER_ADDRESS, "--wait", "60s", "--output", file("e-out-" + i).getPath()));
+            }
+            Process server = net.broadband(net.sender(), image.toFile(), null, serverLog, "server", Segment.BROADCAST,
+                    "--min-clients", "2");
+            for (int i = 1; i <= 2; i++) {
+                File log = file("e-client-" + i + ".log");
+                assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d exit; log:%n%s", i, log(log)).isZero();
+            }
+            assertThat(await(server, "server", serverLog)).as("server exit; log:%n%s", log(serverLog)).isZero();
+            // 9000 less the IP and UDP headers (28) and broadband's data header (24).
+            assertThat(log(serverLog)).contains("of 64 packets of 8948 bytes").contains("2/2 clients verified the image");
+            byte[] expected = Files.readAllBytes(image);
+            for (int i = 1; i <= 2; i++) {
+                assertThat(Files.readAllBytes(file("e-out-" + i).toPath())).as("output of client %d", i).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void aClientWhoseInterfaceTakesSmallerFramesThanTheSenderSendsRefusesSayingWhatToSet() throws Exception {
+        try (Segment net = Segment.up("btf", 1, "--mtu", "9000")) {
+            Segment.run(List.of("ip", "netns", "exec", net.receiver(1), "ip", "link", "set", "btf-r1-v", "mtu", "1500"));
+            File serverLog = file("f-server.log");
+            File clientLog = file("f-client.log");
+            Process client = net.broadband(net.receiver(1), null, null, clientLog, "client", Segment.SENDER_ADDRESS,
+                    "--wait", "60s", "--output", file("f-out").getPath());
+            Process server = net.broadband(net.sender(), image.toFile(), null, serverLog, "server", Segment.BROADCAST,
+                    "--min-clients", "1");
+            assertThat(await(client, "client", clientLog)).as("client exit; log:%n%s", log(clientLog)).isNotZero();
+            assertThat(log(clientLog)).contains("the server sends 8972-byte datagrams, but this host's interface has MTU"
+                    + " 1500").contains("--mtu 1500");
+            assertThat(await(server, "server", serverLog)).as("server exit; log:%n%s", log(serverLog)).isNotZero();
+            assertThat(log(serverLog)).contains("MTU 1500").contains("0/1 clients verified the image");
+            assertThat(file("f-out")).as("nothing written").satisfiesAnyOf(
+                    f -> assertThat(f).doesNotExist(), f -> assertThat(f).isEmpty());
+        }
+    }
 }

@@ -171,9 +171,22 @@ public final class Client {
         }
     }
 
+    /** A datagram larger than this host's MTU is dropped before any socket sees it: the session would only time out. */
+    private void checkDatagramFits(Geometry g) throws IOException, SessionFailure {
+        int datagram = codec.dataDatagram(g.payloadSize());
+        int largest = port.largestDataDatagram();
+        if (largest > 0 && datagram > largest) {
+            int mtu = largest + WireCodec.IP_UDP_HEADERS;
+            throw new SessionFailure("the server sends " + datagram + "-byte datagrams, but this host's interface"
+                    + " has MTU " + mtu + " and would drop them all: set the same MTU on every host of the segment,"
+                    + " or run the server with --mtu " + mtu);
+        }
+    }
+
     /** A dry run: the session's image size is all the target's checks need; nothing is received or written. */
-    private String checkOnly(Welcome w) throws SessionFailure {
+    private String checkOnly(Welcome w) throws IOException, SessionFailure {
         takeSession(w);
+        checkDatagramFits(w.geometry());
         try {
             return sinks.dryRun(w.geometry().imageSize());
         } catch (IOException e) {
@@ -198,6 +211,7 @@ public final class Client {
         if (hashProblem != null) {
             throw new SessionFailure(hashProblem);
         }
+        checkDatagramFits(g);
         view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
         repairs = new RepairRequester(g.blockCount(), REPAIR, random.split());
         port.listenData(w.dataPort(), w.multicastGroup());

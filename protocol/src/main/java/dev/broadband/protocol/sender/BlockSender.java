@@ -28,7 +28,7 @@ final class BlockSender {
     private final RateController rate;
     private final long session;
     private final FirstPassHash hash;
-    private final ByteBuffer packet = ByteBuffer.allocateDirect(WireCodec.MAX_DATAGRAM + 64);
+    private final ByteBuffer packet;
     private final byte[] parity;
     private final BlockCodes codes;
     /** Blocks in memory, one per buffer, with the block each holds (-1 for none). */
@@ -56,6 +56,7 @@ final class BlockSender {
         this.hash = hash;
         this.codes = new BlockCodes(geometry.blockPackets());
         this.parity = new byte[geometry.payloadSize()];
+        this.packet = ByteBuffer.allocateDirect(codec.dataDatagram(geometry.payloadSize()));
         int buffers = 2 * maxBlocks;
         this.blocks = new byte[buffers][(int) geometry.blockBytes()];
         this.blockBuffers = new ByteBuffer[buffers];

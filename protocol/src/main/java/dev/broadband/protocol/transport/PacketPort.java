@@ -32,6 +32,11 @@ public interface PacketPort extends Closeable {
     /** Ends a running {@link #await} at once, from any thread. */
     void wakeup();
 
+    /** The largest datagram the receiving interface takes unfragmented (its MTU's), or 0 when unknown. */
+    default int largestDataDatagram() throws IOException {
+        return 0;
+    }
+
     /** Bytes the data channel's receive buffer holds, or 0 when it has no fixed bound. */
     default int dataBufferBytes() throws IOException {
         return 0;

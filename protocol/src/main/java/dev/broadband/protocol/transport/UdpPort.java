@@ -2,6 +2,7 @@ package dev.broadband.protocol.transport;
 
 import dev.broadband.protocol.KernelFiles;
 import dev.broadband.protocol.Units;
+import dev.broadband.protocol.wire.WireCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -108,12 +109,18 @@ public final class UdpPort implements PacketPort {
         return data == null ? 0 : data.getOption(StandardSocketOptions.SO_RCVBUF);
     }
 
-    /** The local address the control socket would use to reach {@code server}, for choosing an interface. */
-    public static InetAddress localAddressToward(InetSocketAddress server) throws IOException {
+    /** The interface this host would reach {@code server} through; null when the route names none. */
+    public static NetworkInterface interfaceToward(InetSocketAddress server) throws IOException {
         try (DatagramChannel probe = DatagramChannel.open(StandardProtocolFamily.INET)) {
             probe.connect(server);
-            return ((InetSocketAddress) probe.getLocalAddress()).getAddress();
+            return NetworkInterface.getByInetAddress(((InetSocketAddress) probe.getLocalAddress()).getAddress());
         }
+    }
+
+    @Override
+    public int largestDataDatagram() throws IOException {
+        int mtu = receiveInterface == null ? 0 : receiveInterface.getMTU();
+        return mtu <= 0 ? 0 : mtu - WireCodec.IP_UDP_HEADERS;
     }
 
     @Override

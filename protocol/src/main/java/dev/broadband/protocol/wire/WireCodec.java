@@ -29,8 +29,18 @@ public final class WireCodec {
     public static final int VERSION = 2;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
-    /** Largest UDP payload that fits a 1500-byte Ethernet frame without IP fragmentation. */
+    /**
+     * Largest UDP payload that fits a 1500-byte Ethernet frame without IP fragmentation: the bound of every control
+     * packet, and the size of data packets where the path's MTU is not known.
+     */
     public static final int MAX_DATAGRAM = 1472;
+    /** IPv4 and UDP headers: an MTU less these is the largest datagram that crosses unfragmented. */
+    public static final int IP_UDP_HEADERS = 28;
+    /**
+     * Largest data datagram: a 9000-byte jumbo frame's. Loopback's 64 KiB MTU would carry more, but a block's memory
+     * grows with it on both ends and the gain per datagram is already small at this size.
+     */
+    public static final int MAX_DATA_DATAGRAM = 9000 - IP_UDP_HEADERS;
     public static final int MAX_NEEDS_PER_PACKET = 100;
     private static final int MAC_FLAG = 0x80;
     private static final int MAX_TEXT = 1000;
@@ -59,6 +69,11 @@ public final class WireCodec {
     /** The largest image payload per data packet for a given largest datagram. */
     public int payloadFor(int maxDatagram) {
         return maxDatagram - DATA_HEADER - trailer();
+    }
+
+    /** The datagram that carries a data packet of {@code payload} image bytes. */
+    public int dataDatagram(int payload) {
+        return DATA_HEADER + payload + trailer();
     }
 
     // ---- data packets, in place ----

@@ -1,0 +1,47 @@
+package dev.broadband.program.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What the server says of options it cannot use, before any packet leaves. */
+class ServerOptionsTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"575", "9001", "65536"})
+    void anMtuOutsideWhatIpv4AndJumboFramesCarryIsRefusedInOneLine(String mtu) throws Exception {
+        Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = Main.run("server", "127.255.255.255", "--file", image.toString(), "--mtu", mtu);
+        } finally {
+            System.setErr(saved);
+        }
+        String message = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(exit).isEqualTo(1);
+        assertThat(message).isEqualTo("broadband server: --mtu must be 576..9000 (an IP packet's size on the path), was "
+                + mtu);
+    }
+
+    @Test
+    void datagramsFillTheInterfacesMtuUpToAJumboFrameAndAPlainFrameWhereNoInterfaceIsKnown() throws Exception {
+        NetworkInterface lo = NetworkInterface.getByName("lo");
+        assertThat(lo.getMTU()).as("loopback's MTU").isGreaterThan(9000);
+        assertThat(Interfaces.maxDatagram(lo)).isEqualTo(9000 - 28);
+        assertThat(Interfaces.maxDatagram(null)).isEqualTo(1500 - 28);
+    }
+}
