@@ -1,6 +1,5 @@
 package dev.broadband.protocol.fec;
 
-import java.util.Arrays;
 
 /**
  * Rebuilds a block's lost data packets from the data and parity packets a receiver holds.
@@ -14,7 +13,8 @@ public final class ErasureDecoder {
     private final int[] missing;
     private final byte[][] submatrix;
     private final byte[][] inverse;
-    private final byte[][] inputs;
+    /** The present data packets, then the parity packets used, as planes; made for the packet length in use. */
+    private CodingBlock inputs;
     private final byte[] rowCoefficients;
 
     public ErasureDecoder(ReedSolomon code) {
@@ -23,7 +23,6 @@ public final class ErasureDecoder {
         this.missing = new int[k];
         this.submatrix = new byte[k][k];
         this.inverse = new byte[k][k];
-        this.inputs = new byte[k][];
         this.rowCoefficients = new byte[k];
     }
 
@@ -78,14 +77,17 @@ public final class ErasureDecoder {
         // Missing packet m is inverse[m] applied to the parity packets with the present data's
         // share removed. Folding that removal into the coefficients turns each rebuilt packet
         // into one linear combination of k received packets, the same cost as one parity packet.
+        if (inputs == null || inputs.length() != len) {
+            inputs = new CodingBlock(k, len);
+        }
         int inputCount = 0;
         for (int i = 0; i < k; i++) {
             if (present[i]) {
-                inputs[inputCount++] = data[i];
+                inputs.load(inputCount++, data[i], 0, len);
             }
         }
         for (int s = 0; s < e; s++) {
-            inputs[inputCount + s] = parity[s];
+            inputs.load(inputCount + s, parity[s], 0, len);
         }
         for (int m = 0; m < e; m++) {
             byte[] inverseRow = inverse[m];
@@ -100,10 +102,8 @@ public final class ErasureDecoder {
                 }
             }
             System.arraycopy(inverseRow, 0, rowCoefficients, c, e);
-            LinearCombination.compute(rowCoefficients, inputs, k, data[missing[m]], len);
+            inputs.combine(rowCoefficients, k, data[missing[m]]);
         }
-        // Let go of the caller's packets so a finished block's buffers are not kept alive.
-        Arrays.fill(inputs, null);
     }
 
     private void checkParity(byte[][] parity, int[] parityIndices, int used, int len) {

@@ -10,7 +10,7 @@ package dev.broadband.protocol.fec;
  * block), and each parity row depends on nothing but its own index. The sender can therefore
  * make parity {@code j} on demand without making {@code 0..j-1}.
  *
- * <p>Immutable and safe to share between threads.
+ * <p>Holds scratch space for encoding, so one instance must not be used by two threads at once.
  */
 public final class ReedSolomon {
     /** GF(256) has 256 distinct points for the Cauchy rows and columns together. */
@@ -19,6 +19,8 @@ public final class ReedSolomon {
     private final int k;
     /** {@code parityRows[j][i]}: built once (at most 16 KiB, at k = 128) so encoding does no field division. */
     private final byte[][] parityRows;
+    /** The packets of the last {@link #encodeParity(byte[][], int, int, byte[])}, read into planes. */
+    private CodingBlock scratch;
 
     public ReedSolomon(int k) {
         if (k < 1 || k >= MAX_SYMBOLS) {
@@ -59,10 +61,28 @@ public final class ReedSolomon {
         for (int i = 0; i < k; i++) {
             checkLength("data packet", i, data[i], len);
         }
-        if (out.length < len) {
-            throw new IllegalArgumentException("parity output has " + out.length + " bytes, needs " + len);
+        if (scratch == null || scratch.length() != len) {
+            scratch = new CodingBlock(k, len);
         }
-        LinearCombination.compute(parityRows[parityIndex], data, k, out, len);
+        for (int i = 0; i < k; i++) {
+            scratch.load(i, data[i], 0, len);
+        }
+        encodeParity(scratch, parityIndex, out);
+    }
+
+    /**
+     * Writes parity packet {@code parityIndex} of the block whose {@code k} data packets {@code block} holds (loaded at
+     * 0..k-1) into {@code out[0, block.length())}: for many parity packets of one block, it reads the data once.
+     */
+    public void encodeParity(CodingBlock block, int parityIndex, byte[] out) {
+        checkParityIndex(parityIndex);
+        if (block.capacity() < k) {
+            throw new IllegalArgumentException("the block holds " + block.capacity() + " packets, the code needs " + k);
+        }
+        if (out.length < block.length()) {
+            throw new IllegalArgumentException("parity output has " + out.length + " bytes, needs " + block.length());
+        }
+        block.combine(parityRows[parityIndex], k, out);
     }
 
     /** The coefficient of data packet {@code dataIndex} in parity packet {@code parityIndex}. */

@@ -1,6 +1,7 @@
 package dev.broadband.protocol.sender;
 
 import dev.broadband.protocol.fec.BlockCodes;
+import dev.broadband.protocol.fec.CodingBlock;
 import dev.broadband.protocol.fec.ReedSolomon;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.transport.PacketPort;
@@ -34,8 +35,9 @@ final class BlockSender {
     /** Blocks in memory, one per buffer, with the block each holds (-1 for none). */
     private final byte[][] blocks;
     private final ByteBuffer[] blockBuffers;
-    private final byte[][][] symbols;
-    private final boolean[] symbolsLoaded;
+    /** Each buffer's block read into the planes the code works on, once its first parity packet is due. */
+    private final CodingBlock[] coding;
+    private final boolean[] codingLoaded;
     private final int[] cached;
     /** How many batches going out use each buffer: those are not to be reused. */
     private final int[] holds;
@@ -63,8 +65,8 @@ final class BlockSender {
         for (int i = 0; i < buffers; i++) {
             blockBuffers[i] = ByteBuffer.wrap(blocks[i]);
         }
-        this.symbols = new byte[buffers][][];
-        this.symbolsLoaded = new boolean[buffers];
+        this.coding = new CodingBlock[buffers];
+        this.codingLoaded = new boolean[buffers];
         this.cached = new int[buffers];
         Arrays.fill(cached, -1);
         this.holds = new int[buffers];
@@ -92,10 +94,10 @@ final class BlockSender {
                 packet.put(blocks[buffer], symbol * payload, geometry.packetLength(block, symbol));
             } else {
                 ReedSolomon code = codes.code(geometry.packetsIn(block));
-                loadSymbols(buffer, block);
+                loadCoding(buffer, block);
                 // Past the code's last parity packet, start over: those who lost the first ones still gain.
                 int index = (symbol - k) % code.maxParity();
-                code.encodeParity(symbols[buffer], payload, index, parity);
+                code.encodeParity(coding[buffer], index, parity);
                 codec.startData(packet, session, block, k + index, seq++);
                 packet.put(parity);
             }
@@ -122,7 +124,7 @@ final class BlockSender {
                 evictNext = (buffer + 1) % cached.length;
                 image.read(geometry.blockOffset(block), geometry.blockLength(block), blockBuffers[buffer]);
                 cached[buffer] = block;
-                symbolsLoaded[buffer] = false;
+                codingLoaded[buffer] = false;
             }
             holds[buffer]++;
             batch.buffers[s] = buffer;
@@ -141,21 +143,19 @@ final class BlockSender {
         return -1;
     }
 
-    /** The block as equal-length symbols, the image's short last packet padded with zeros, as the code wants. */
-    private void loadSymbols(int buffer, int block) {
-        if (symbolsLoaded[buffer]) {
+    /** The block's packets as the code reads them, the image's short last packet padded with zeros. */
+    private void loadCoding(int buffer, int block) {
+        if (codingLoaded[buffer]) {
             return;
         }
-        if (symbols[buffer] == null) {
-            symbols[buffer] = new byte[geometry.blockPackets()][geometry.payloadSize()];
+        if (coding[buffer] == null) {
+            coding[buffer] = new CodingBlock(geometry.blockPackets(), geometry.payloadSize());
         }
         int payload = geometry.payloadSize();
         for (int i = 0; i < geometry.packetsIn(block); i++) {
-            int length = geometry.packetLength(block, i);
-            System.arraycopy(blocks[buffer], i * payload, symbols[buffer][i], 0, length);
-            Arrays.fill(symbols[buffer][i], length, payload, (byte) 0);
+            coding[buffer].load(i, blocks[buffer], i * payload, geometry.packetLength(block, i));
         }
-        symbolsLoaded[buffer] = true;
+        codingLoaded[buffer] = true;
     }
 
     private void put() throws IOException {

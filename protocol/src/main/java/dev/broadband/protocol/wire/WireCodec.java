@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class WireCodec {
     public static final int MAGIC = 0x4242;
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
     /**

@@ -27,24 +27,53 @@ class ReedSolomonTest {
         assertThatThrownBy(() -> new ReedSolomon(256)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** Covers every remainder of the kernel's four-inputs-per-pass grouping. */
+    /**
+     * Parity {@code j} is the Cauchy combination of the data, symbol by symbol, with the symbols read from the packets
+     * as docs/protocol.md ("Parity") defines them: bit planes, then a tail of bytes. The reference here reads them
+     * one bit at a time; every k up to a few, and lengths with and without a tail, with and without whole planes.
+     */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 64, 128})
-    void parityIsTheCauchyCombinationOfTheData(int k) {
+    void parityIsTheCauchyCombinationOfTheDataSymbols(int k) {
         ReedSolomon code = new ReedSolomon(k);
-        int len = 37;
-        byte[][] data = TestBlocks.random(k, len, new Random(k));
-        byte[] out = new byte[len];
-        for (int j : new int[] {0, 1, code.maxParity() / 2, code.maxParity() - 1}) {
-            code.encodeParity(data, len, j, out);
-            for (int b = 0; b < len; b++) {
-                int expected = 0;
+        for (int len : new int[] {37, 8, 5, 1448}) {
+            byte[][] data = TestBlocks.random(k, len, new Random(k + len));
+            byte[] out = new byte[len];
+            for (int j : new int[] {0, 1, code.maxParity() / 2, code.maxParity() - 1}) {
+                code.encodeParity(data, len, j, out);
+                int[] parity = symbols(out, len);
+                int[][] dataSymbols = new int[k][];
                 for (int i = 0; i < k; i++) {
-                    expected ^= GaloisField.div(data[i][b] & 0xFF, (k + j) ^ i);
+                    dataSymbols[i] = symbols(data[i], len);
                 }
-                assertThat(out[b] & 0xFF).as("parity %d byte %d", j, b).isEqualTo(expected);
+                for (int s = 0; s < len; s++) {
+                    int expected = 0;
+                    for (int i = 0; i < k; i++) {
+                        expected ^= GaloisField.div(dataSymbols[i][s], (k + j) ^ i);
+                    }
+                    assertThat(parity[s]).as("len %d, parity %d, symbol %d", len, j, s).isEqualTo(expected);
+                }
             }
         }
+    }
+
+    /** A packet's symbols: (t, b) takes bit b of byte t of every plane j as its bit j; the tail's bytes follow. */
+    private static int[] symbols(byte[] packet, int len) {
+        int plane = len / 8;
+        int[] symbols = new int[len];
+        for (int t = 0; t < plane; t++) {
+            for (int b = 0; b < 8; b++) {
+                int symbol = 0;
+                for (int j = 0; j < 8; j++) {
+                    symbol |= (packet[j * plane + t] >> b & 1) << j;
+                }
+                symbols[t * 8 + b] = symbol;
+            }
+        }
+        for (int i = plane * 8; i < len; i++) {
+            symbols[i] = packet[i] & 0xFF;
+        }
+        return symbols;
     }
 
     @Test

@@ -31,7 +31,7 @@ public class DecodeBenchmark {
     @Param({"64", "128"})
     int k;
 
-    @Param({"1432"})
+    @Param({"1448", "8948"})
     int len;
 
     @Param({"1", "16"})
