@@ -126,6 +126,8 @@ public final class Server {
             log.error("{}; telling the clients", reason);
             abortSession(reason);
             throw e;
+        } finally {
+            hash.close();
         }
     }
 

@@ -42,6 +42,22 @@ class RateControlReplayTest {
         return (long) (packetsPerSecond * RateReplay.WIRE_BYTES * 8);
     }
 
+    /**
+     * A jumbo-frame segment, where one receiver takes 3 Gbit/s once warm: the back-off of the cold start had left the
+     * rate probing gently up from 150 Mbit/s, and it took 3.5 s to reach the link (seen on the segment, 1 GiB).
+     */
+    @Test
+    void anOverflowBurstAtStartUpOnAFastLinkCostsThatMomentToo() {
+        long link = 3 * LINK;
+        long coldUntil = 500_000_000L;
+        RateReplay.Result r = RateReplay.run(adaptive(), link, 80_000_000L, 300_000_000L,
+                receivers(1, COLD, coldUntil, 2 * link / 8.0 / RateReplay.WIRE_BYTES, 0, 1), 10 * S);
+
+        assertThat(r.overflowDrops()).as("the cold receiver did overflow").isGreaterThan(100L);
+        assertThat(r.sustainedFrom(link * 8 / 10)).as("back above 80 %% of the link within 2 s of the burst's end")
+                .isBetween(0L, coldUntil + 2 * S);
+    }
+
     @ParameterizedTest(name = "{0} receivers")
     @ValueSource(ints = {1, 4, 100})
     void anOverflowBurstAtStartUpCostsThatMomentNotTheSession(int n) {
