@@ -102,11 +102,16 @@ public class BroadcastReconciliation {
     next.setDataPort(slot.get().dataPort());
     next.setControlPort(slot.get().controlPort());
     next.setStatusPort(slot.get().statusPort());
-    Secret key = ensureKeySecret(broadcast);
-    if (next.getAgentKeySecret() == null) {
-      next.setAgentKeySecret(copyKeyForAgents(broadcast, key));
+    // Read once, when the status does not name the key or the agents' copy yet (and again for a
+    // new sender pod): a GET of the Secret on every pass of every broadcast bought nothing.
+    if (next.getKeySecret() == null
+        || (next.getAgentKeySecret() == null && !config.keyNamespace().isEmpty())) {
+      Secret key = ensureKeySecret(broadcast);
+      if (next.getAgentKeySecret() == null) {
+        next.setAgentKeySecret(copyKeyForAgents(broadcast, key));
+      }
+      next.setKeySecret(KeySecretFactory.name(broadcast));
     }
-    next.setKeySecret(KeySecretFactory.name(broadcast));
 
     if (next.getSenderPod() == null) {
       Pod pod = createSender(broadcast, slot.get(), 0, selected.size());
@@ -286,6 +291,8 @@ public class BroadcastReconciliation {
           "sender failed after " + restarts + " restarts: " + why);
     }
     client.pods().inNamespace(namespace(broadcast)).withName(oldPod).delete();
+    // The new pod mounts the key: a Secret deleted meanwhile would leave it waiting to start.
+    ensureKeySecret(broadcast);
     Pod pod = createSender(broadcast, slot, restarts + 1, selected.size());
     next.setSenderPod(pod.getMetadata().getName());
     next.setSenderRestarts(restarts + 1);

@@ -279,6 +279,21 @@ class BroadcastReconciliationTest {
   }
 
   @Test
+  void aRecreatedSenderHasItsKeyEvenWhenTheSecretWasDeletedMeanwhile() {
+    startedAndRunning("keyless");
+    String keySecret = h.get("keyless").getStatus().getKeySecret();
+    Secret before = client.secrets().inNamespace(NAMESPACE).withName(keySecret).get();
+    client.resource(before).delete();
+    h.podExited("keyless-sender-0", "node-0", HOST, 137, "OOMKilled");
+
+    ImageBroadcast ib = h.reconcile("keyless");
+    assertThat(ib.getStatus().getSenderPod()).isEqualTo("keyless-sender-1");
+    Secret after = client.secrets().inNamespace(NAMESPACE).withName(keySecret).get();
+    assertThat(after).as("the key the new sender pod mounts").isNotNull();
+    assertThat(after.getData().get(KeySecretFactory.KEY)).isNotEmpty();
+  }
+
+  @Test
   void aDeadSenderIsRecreatedABoundedNumberOfTimesThenFails() {
     startedAndRunning("flaky");
     for (int restart = 1; restart <= h.config.maxSenderRestarts(); restart++) {
