@@ -1,6 +1,5 @@
 package dev.broadband.protocol.fec;
 
-
 /**
  * Rebuilds a block's lost data packets from the data and parity packets a receiver holds.
  *

@@ -10,7 +10,7 @@ package dev.broadband.protocol.fec;
  * block), and each parity row depends on nothing but its own index. The sender can therefore
  * make parity {@code j} on demand without making {@code 0..j-1}.
  *
- * <p>Holds scratch space for encoding, so one instance must not be used by two threads at once.
+ * <p>Immutable and safe to share between threads; the scratch space of encoding is in a {@link CodingBlock}.
  */
 public final class ReedSolomon {
     /** GF(256) has 256 distinct points for the Cauchy rows and columns together. */
@@ -19,8 +19,6 @@ public final class ReedSolomon {
     private final int k;
     /** {@code parityRows[j][i]}: built once (at most 16 KiB, at k = 128) so encoding does no field division. */
     private final byte[][] parityRows;
-    /** The packets of the last {@link #encodeParity(byte[][], int, int, byte[])}, read into planes. */
-    private CodingBlock scratch;
 
     public ReedSolomon(int k) {
         if (k < 1 || k >= MAX_SYMBOLS) {
@@ -46,7 +44,8 @@ public final class ReedSolomon {
     }
 
     /**
-     * Writes parity packet {@code parityIndex} of one block into {@code out[0, len)}.
+     * Writes parity packet {@code parityIndex} of one block into {@code out[0, len)}, reading the packets for this one
+     * parity packet; the sender, which makes many of one block, reads them once into a {@link CodingBlock}.
      *
      * @param data the block's {@code k} data packets, each at least {@code len} bytes (the caller
      *     zero-pads a short last packet so every packet of the block has the same length); entries past
@@ -61,13 +60,11 @@ public final class ReedSolomon {
         for (int i = 0; i < k; i++) {
             checkLength("data packet", i, data[i], len);
         }
-        if (scratch == null || scratch.length() != len) {
-            scratch = new CodingBlock(k, len);
-        }
+        CodingBlock block = new CodingBlock(k, len);
         for (int i = 0; i < k; i++) {
-            scratch.load(i, data[i], 0, len);
+            block.load(i, data[i], 0, len);
         }
-        encodeParity(scratch, parityIndex, out);
+        encodeParity(block, parityIndex, out);
     }
 
     /**
