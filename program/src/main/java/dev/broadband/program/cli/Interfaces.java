@@ -59,6 +59,6 @@ final class Interfaces {
         if (nic == null || nic.getMTU() <= 0) {
             return WireCodec.MAX_DATAGRAM;
         }
-        return Math.min(WireCodec.MAX_DATA_DATAGRAM, nic.getMTU() - WireCodec.IP_UDP_HEADERS);
+        return Math.min(WireCodec.MAX_DATA_DATAGRAM, WireCodec.largestDatagram(nic.getMTU()));
     }
 }

@@ -34,7 +34,6 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     private static final Duration GATHERING_WINDOW = Duration.ofSeconds(1);
     /** What every IPv4 path carries; below it a datagram would leave little room for image bytes. */
     private static final int MIN_MTU = 576;
-    private static final int MAX_MTU = WireCodec.MAX_DATA_DATAGRAM + WireCodec.IP_UDP_HEADERS;
 
     @Parameters(paramLabel = "<broadcast-or-multicast-address>",
             description = "Where the data goes, e.g. 10.0.0.255 (broadcast) or 239.1.2.3 (multicast).")
@@ -128,11 +127,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         if (mtu == null) {
             return Interfaces.maxDatagram(nic);
         }
-        if (mtu < MIN_MTU || mtu > MAX_MTU) {
-            throw new IllegalArgumentException("--mtu must be " + MIN_MTU + ".." + MAX_MTU + " (an IP packet's size on"
+        if (mtu < MIN_MTU || mtu > WireCodec.MAX_MTU) {
+            throw new IllegalArgumentException("--mtu must be " + MIN_MTU + ".." + WireCodec.MAX_MTU + " (an IP packet's size on"
                     + " the path), was " + mtu);
         }
-        return mtu - WireCodec.IP_UDP_HEADERS;
+        return WireCodec.largestDatagram(mtu);
     }
 
     private NetworkInterface chooseInterface(InetAddress destination) throws IOException {

@@ -174,9 +174,8 @@ public final class Client {
     /** A datagram larger than this host's MTU is dropped before any socket sees it: the session would only time out. */
     private void checkDatagramFits(Geometry g) throws IOException, SessionFailure {
         int datagram = codec.dataDatagram(g.payloadSize());
-        int largest = port.largestDataDatagram();
-        if (largest > 0 && datagram > largest) {
-            int mtu = largest + WireCodec.IP_UDP_HEADERS;
+        int mtu = port.dataMtu();
+        if (mtu > 0 && datagram > WireCodec.largestDatagram(mtu)) {
             throw new SessionFailure("the server sends " + datagram + "-byte datagrams, but this host's interface"
                     + " has MTU " + mtu + " and would drop them all: set the same MTU on every host of the segment,"
                     + " or run the server with --mtu " + mtu);

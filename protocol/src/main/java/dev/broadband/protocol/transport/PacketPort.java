@@ -32,8 +32,8 @@ public interface PacketPort extends Closeable {
     /** Ends a running {@link #await} at once, from any thread. */
     void wakeup();
 
-    /** The largest datagram the receiving interface takes unfragmented (its MTU's), or 0 when unknown. */
-    default int largestDataDatagram() throws IOException {
+    /** The MTU of the interface data is received on, or 0 when unknown. */
+    default int dataMtu() throws IOException {
         return 0;
     }
 

@@ -2,7 +2,6 @@ package dev.broadband.protocol.transport;
 
 import dev.broadband.protocol.KernelFiles;
 import dev.broadband.protocol.Units;
-import dev.broadband.protocol.wire.WireCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -118,9 +117,8 @@ public final class UdpPort implements PacketPort {
     }
 
     @Override
-    public int largestDataDatagram() throws IOException {
-        int mtu = receiveInterface == null ? 0 : receiveInterface.getMTU();
-        return mtu <= 0 ? 0 : mtu - WireCodec.IP_UDP_HEADERS;
+    public int dataMtu() throws IOException {
+        return receiveInterface == null ? 0 : Math.max(0, receiveInterface.getMTU());
     }
 
     @Override

@@ -29,18 +29,19 @@ public final class WireCodec {
     public static final int VERSION = 3;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
+    /** IPv4 and UDP headers: an MTU less these is the largest datagram that crosses unfragmented. */
+    private static final int IP_UDP_HEADERS = 28;
     /**
      * Largest UDP payload that fits a 1500-byte Ethernet frame without IP fragmentation: the bound of every control
      * packet, and the size of data packets where the path's MTU is not known.
      */
-    public static final int MAX_DATAGRAM = 1472;
-    /** IPv4 and UDP headers: an MTU less these is the largest datagram that crosses unfragmented. */
-    public static final int IP_UDP_HEADERS = 28;
+    public static final int MAX_DATAGRAM = largestDatagram(1500);
     /**
-     * Largest data datagram: a 9000-byte jumbo frame's. Loopback's 64 KiB MTU would carry more, but a block's memory
-     * grows with it on both ends and the gain per datagram is already small at this size.
+     * The largest MTU data datagrams fill: a 9000-byte jumbo frame's. Loopback's 64 KiB would carry more, but a
+     * block's memory grows with it on both ends and the gain per datagram is already small at this size.
      */
-    public static final int MAX_DATA_DATAGRAM = 9000 - IP_UDP_HEADERS;
+    public static final int MAX_MTU = 9000;
+    public static final int MAX_DATA_DATAGRAM = largestDatagram(MAX_MTU);
     public static final int MAX_NEEDS_PER_PACKET = 100;
     private static final int MAC_FLAG = 0x80;
     private static final int MAX_TEXT = 1000;
@@ -69,6 +70,11 @@ public final class WireCodec {
     /** The largest image payload per data packet for a given largest datagram. */
     public int payloadFor(int maxDatagram) {
         return maxDatagram - DATA_HEADER - trailer();
+    }
+
+    /** The largest datagram that crosses a link of this MTU unfragmented. */
+    public static int largestDatagram(int mtu) {
+        return mtu - IP_UDP_HEADERS;
     }
 
     /** The datagram that carries a data packet of {@code payload} image bytes. */
