@@ -217,6 +217,41 @@ class NamespaceSegmentIT {
     }
 
     @Test
+    void anImageWithZerosAndTextTravelsAsChunksAndEveryFileClientWritesItWhileAStdoutClientRefuses() throws Exception {
+        byte[] bytes = new byte[(int) (48 * MIB)];
+        new SplittableRandom(12).nextBytes(bytes);
+        java.util.Arrays.fill(bytes, (int) (8 * MIB), (int) (40 * MIB), (byte) 0);
+        for (int i = (int) (40 * MIB); i < (int) (44 * MIB); i++) {
+            bytes[i] = (byte) ("usr/share/doc/".charAt(i % 14));
+        }
+        Path sparse = dir.resolve("sparse.raw");
+        Files.write(sparse, bytes);
+        try (Segment net = Segment.up("btf", 3, "--loss", "1", "--rate", "1gbit")) {
+            File serverLog = file("f-server.log");
+            List<Process> clients = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                clients.add(net.broadband(net.receiver(i), null, null, file("f-client-" + i + ".log"), "client",
+                        Segment.SENDER_ADDRESS, "--wait", "60s", "--output", file("f-out-" + i).getPath()));
+            }
+            File stdoutLog = file("f-client-3.log");
+            Process toStdout = net.broadband(net.receiver(3), null, file("f-out-3"), stdoutLog, "client",
+                    Segment.SENDER_ADDRESS, "--wait", "60s");
+            Process server = net.broadband(net.sender(), sparse.toFile(), null, serverLog, "server", Segment.BROADCAST,
+                    "--min-clients", "3");
+            for (int i = 1; i <= 2; i++) {
+                File log = file("f-client-" + i + ".log");
+                assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d exit; log:%n%s", i, log(log)).isZero();
+                assertThat(Files.readAllBytes(file("f-out-" + i).toPath())).as("output of client %d", i).isEqualTo(bytes);
+            }
+            assertThat(await(toStdout, "stdout client", stdoutLog)).isNotZero();
+            assertThat(log(stdoutLog)).contains("compressed chunks, which stdout cannot take yet");
+            assertThat(Files.size(file("f-out-3").toPath())).isZero();
+            assertThat(await(server, "server", serverLog)).as("the stdout client failed").isNotZero();
+            assertThat(log(serverLog)).contains("to send as chunks").contains("2/3 clients verified the image");
+        }
+    }
+
+    @Test
     void aClientWhoseInterfaceTakesSmallerFramesThanTheSenderSendsRefusesSayingWhatToSet() throws Exception {
         try (Segment net = Segment.up("btf", 1, "--mtu", "9000")) {
             Segment.run(List.of("ip", "netns", "exec", net.receiver(1), "ip", "link", "set", "btf-r1-v", "mtu", "1500"));

@@ -4,6 +4,7 @@ import dev.broadband.protocol.Units;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.session.SessionInfo;
 import dev.broadband.protocol.session.Sha256;
+import dev.broadband.protocol.sink.DecodingSink;
 import dev.broadband.protocol.sink.Sink;
 import dev.broadband.protocol.transport.PacketPort;
 import dev.broadband.protocol.wire.BlockNeed;
@@ -187,10 +188,15 @@ public final class Client {
         takeSession(w);
         checkDatagramFits(w.geometry());
         try {
-            return sinks.dryRun(w.geometry().imageSize());
+            return sinks.dryRun(imageBytes(w));
         } catch (IOException e) {
             throw new SessionFailure(e.getMessage());
         }
+    }
+
+    /** The raw image's size: what the target receives, whatever travels. */
+    private static long imageBytes(Welcome w) {
+        return w.encoding() == null ? w.geometry().imageSize() : w.encoding().imageBytes();
     }
 
     private void takeSession(Welcome w) {
@@ -201,8 +207,10 @@ public final class Client {
     private void begin(Welcome w) throws IOException, SessionFailure {
         takeSession(w);
         Geometry g = w.geometry();
-        log.info("joined session {} at {}: {} bytes ({}), sha256 {}, data on {} port {}", session.idHex(),
-                config.server(), g.imageSize(), Units.formatBytes(g.imageSize()),
+        long imageBytes = imageBytes(w);
+        log.info("joined session {} at {}: {} bytes ({}{}), sha256 {}, data on {} port {}", session.idHex(),
+                config.server(), imageBytes, Units.formatBytes(imageBytes), w.encoding() == null ? ""
+                        : ", sent as " + Units.formatBytes(g.imageSize()) + " of zero marks and zstd chunks",
                 w.sha256() == null ? "to follow (the server takes it as it sends)" : w.sha256().hex(),
                 w.multicastGroup() == null ? "broadcast" : "multicast group " + w.multicastGroup().getHostAddress(),
                 w.dataPort());
@@ -224,9 +232,16 @@ public final class Client {
             awaitAnnouncedHash();
         }
         try {
-            sink = sinks.open(g.imageSize(), config.bufferBytes());
+            sink = sinks.open(imageBytes, config.bufferBytes());
         } catch (IOException e) {
             throw new SessionFailure(e.getMessage());
+        }
+        if (w.encoding() != null) {
+            if (!sink.randomAccess()) {
+                throw new SessionFailure("the server sends the image as compressed chunks, which " + sink.description()
+                        + " cannot take yet: give --output FILE or a device, or run the server with --encoding raw");
+            }
+            sink = new DecodingSink(sink, w.encoding(), g.imageSize(), config.bufferBytes());
         }
         blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
     }
@@ -278,7 +293,8 @@ public final class Client {
             checkSession(now);
             if (verification == null && blocks.allComplete()) {
                 phase = ClientPhase.VERIFYING;
-                log.info("all {} bytes received; verifying {}", session.imageSize(), sink.description());
+                log.info("all {} bytes received{}; verifying {}", session.imageSize(),
+                        sink instanceof DecodingSink ? " (the image's chunks)" : "", sink.description());
                 verification = CompletableFuture.supplyAsync(() -> {
                     try {
                         return sink.finish(f -> verified[0] = f);

@@ -22,7 +22,7 @@ final class BlockSender {
     /** Ethernet, IP and UDP headers: what a datagram costs on the wire beyond its payload. */
     static final int FRAME_OVERHEAD = 14 + 20 + 8;
 
-    private final ImageSource image;
+    private final StreamSource image;
     private final Geometry geometry;
     private final WireCodec codec;
     private final PacketPort port;
@@ -47,7 +47,7 @@ final class BlockSender {
     long bytesSent;
 
     /** @param maxBlocks the most blocks a run holds */
-    BlockSender(ImageSource image, Geometry geometry, WireCodec codec, PacketPort port, RateController rate,
+    BlockSender(StreamSource image, Geometry geometry, WireCodec codec, PacketPort port, RateController rate,
                 long session, FirstPassHash hash, int maxBlocks) {
         this.image = image;
         this.geometry = geometry;

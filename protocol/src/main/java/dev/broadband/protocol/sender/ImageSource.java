@@ -1,5 +1,6 @@
 package dev.broadband.protocol.sender;
 
+import dev.broadband.protocol.chunk.ImageEncoding;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sink.BlockDevices;
 import dev.broadband.protocol.sink.FileChannels;
@@ -16,7 +17,7 @@ import java.security.MessageDigest;
 import java.util.function.DoubleConsumer;
 
 /** The image being sent: a seekable file (given by path, or as stdin) read at any offset. */
-public final class ImageSource implements AutoCloseable {
+public final class ImageSource implements StreamSource {
     private final FileChannel channel;
     private final long size;
     private final String description;
@@ -64,15 +65,27 @@ public final class ImageSource implements AutoCloseable {
         return BlockDevices.SYSTEM.isBlockDevice(path) ? BlockDevices.SYSTEM.size(path) : channel.size();
     }
 
+    @Override
+    public ImageEncoding encoding() {
+        return null;
+    }
+
+    @Override
+    public Sha256 imageSha256() {
+        return null;
+    }
+
+    @Override
     public long size() {
         return size;
     }
 
+    @Override
     public String description() {
         return description;
     }
 
-    /** Fills {@code dst} (cleared) with {@code length} bytes from {@code offset}. */
+    @Override
     public void read(long offset, int length, ByteBuffer dst) throws IOException {
         dst.clear().limit(length);
         FileChannels.readFully(channel, dst, offset, at -> description + " ended at " + at

@@ -47,7 +47,7 @@ public final class Server {
 
     private final Logger log;
     private final PacketPort port;
-    private final ImageSource image;
+    private final StreamSource image;
     private final FirstPassHash hash;
     private boolean hashLogged;
     private final WireCodec codec;
@@ -76,13 +76,13 @@ public final class Server {
     private long packetsDropped;
     private long lastResultAt = System.nanoTime() - RESULT_LINGER;
 
-    public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
+    public Server(PacketPort port, StreamSource image, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard) {
         this(port, image, codec, config, statusBoard, LoggerFactory.getLogger("broadband.server"));
     }
 
     /** @param log where the session's story goes; a session nobody watches (a warm-up) passes a silent one */
-    public Server(PacketPort port, ImageSource image, WireCodec codec, ServerConfig config,
+    public Server(PacketPort port, StreamSource image, WireCodec codec, ServerConfig config,
                   Consumer<SessionStatus> statusBoard, Logger log) {
         this.log = log;
         this.port = port;
@@ -97,7 +97,8 @@ public final class Server {
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
-        this.hash = new FirstPassHash(geometry.blockCount());
+        // An encoded image's hash was taken while encoding; a raw one's is taken on the first pass.
+        this.hash = new FirstPassHash(image.imageSha256() != null ? 0 : geometry.blockCount());
         this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash,
                 ServerConfig.INTERLEAVE_BLOCKS);
     }
@@ -132,8 +133,10 @@ public final class Server {
     }
 
     private boolean serve() throws IOException {
-        log.info("session {}: {} ({} bytes), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
-                SessionInfo.hex(sessionId), image.description(), geometry.imageSize(),
+        log.info("session {}: {} ({} bytes{}), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
+                SessionInfo.hex(sessionId), image.description(),
+                image.encoding() == null ? geometry.imageSize() : image.encoding().imageBytes(),
+                image.encoding() == null ? "" : ", " + geometry.imageSize() + " to send as chunks",
                 geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), Units.formatAddress(config.destination()),
                 config.controlPort());
         if (!codec.keyed()) {
@@ -290,7 +293,7 @@ public final class Server {
         InetAddress destination = config.destination().getAddress();
         InetAddress group = destination.isMulticastAddress() ? destination : null;
         sendTo(new Welcome(sessionId, join.clientId(), geometry, announcedSha256(), group, config.destination().getPort(),
-                statusSeq + 1, carousel.parity()), from);
+                statusSeq + 1, carousel.parity(), image.encoding()), from);
     }
 
     private void sendTo(ControlMessage message, SocketAddress to) throws IOException {
@@ -323,25 +326,31 @@ public final class Server {
      * that require it write at once), else the one the first pass took, once it has.
      */
     private Sha256 announcedSha256() {
-        return config.declaredSha256() != null ? config.declaredSha256() : hash.result();
+        return config.declaredSha256() != null ? config.declaredSha256() : imageSha256();
+    }
+
+    private Sha256 imageSha256() {
+        return image.imageSha256() != null ? image.imageSha256() : hash.result();
     }
 
     /** @return the reason to abort when the first pass found another image than the one declared; else null */
     private String checkHashOnce() {
-        if (hashLogged || hash.result() == null) {
+        Sha256 found = imageSha256();
+        if (hashLogged || found == null) {
             return null;
         }
         hashLogged = true;
         Sha256 declared = config.declaredSha256();
         if (declared == null) {
-            log.info("image sha256 {} (taken on the first pass; clients verify against it)", hash.result().hex());
+            log.info("image sha256 {} (taken {}; clients verify against it)", found.hex(),
+                    image.imageSha256() != null ? "while encoding" : "on the first pass");
             return null;
         }
-        if (!declared.equals(hash.result())) {
-            return "the image read has sha256 " + hash.result().hex() + ", not the " + declared.hex()
+        if (!declared.equals(found)) {
+            return "the image read has sha256 " + found.hex() + ", not the " + declared.hex()
                     + " given with --sha256: it changed, or it is not the image named";
         }
-        log.info("image sha256 {} (given with --sha256, and what the first pass found)", declared.hex());
+        log.info("image sha256 {} (given with --sha256, and what was read)", declared.hex());
         return null;
     }
 

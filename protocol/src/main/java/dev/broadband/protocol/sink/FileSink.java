@@ -18,9 +18,12 @@ public final class FileSink implements Sink {
     private final Path path;
     private final long imageSize;
     private final ReadBackVerifier verifier;
+    /** A regular file this sink truncated: its unwritten ranges already read as zeros. */
+    private final boolean fresh;
 
-    private FileSink(FileChannel channel, Path path, long imageSize) {
+    private FileSink(FileChannel channel, Path path, long imageSize, boolean fresh) {
         this.channel = channel;
+        this.fresh = fresh;
         this.path = path;
         this.imageSize = imageSize;
         this.verifier = new ReadBackVerifier(channel, imageSize, path.toString());
@@ -39,7 +42,7 @@ public final class FileSink implements Sink {
         if (BlockDevices.SYSTEM.isBlockDevice(path)) {
             check.check(path, imageSize);
             return new FileSink(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), path,
-                    imageSize);
+                    imageSize, false);
         }
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
@@ -47,7 +50,11 @@ public final class FileSink implements Sink {
         }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        return new FileSink(channel, path, imageSize);
+        if (imageSize > 0) {
+            // At its size from the start: ranges left for zeros are holes that read back as zeros.
+            channel.write(ByteBuffer.allocate(1), imageSize - 1);
+        }
+        return new FileSink(channel, path, imageSize, true);
     }
 
     @Override
@@ -57,6 +64,14 @@ public final class FileSink implements Sink {
             position += channel.write(data, position);
         }
         return true;
+    }
+
+    /** A fresh file keeps a hole there (sparse, like cp --sparse); a device or an old file is written. */
+    @Override
+    public void zero(long offset, int length) throws IOException {
+        if (!fresh) {
+            Sink.super.zero(offset, length);
+        }
     }
 
     @Override

@@ -20,6 +20,11 @@ public interface Sink extends Closeable {
     /** The bytes [offset, offset + length) are all written and final: a sink may start verifying them. */
     default void completed(long offset, long length) throws IOException {}
 
+    /** Makes [offset, offset + length) zero: an all-zero chunk of an image sent as chunks. */
+    default void zero(long offset, int length) throws IOException {
+        write(offset, ByteBuffer.allocate(length));
+    }
+
     /** Reads back what was written at {@code offset} into {@code dst}; only sinks with {@link #randomAccess()}. */
     default void read(long offset, ByteBuffer dst) throws IOException {
         throw new UnsupportedOperationException(description() + " cannot be read back");

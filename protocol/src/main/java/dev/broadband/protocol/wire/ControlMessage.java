@@ -1,5 +1,6 @@
 package dev.broadband.protocol.wire;
 
+import dev.broadband.protocol.chunk.ImageEncoding;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.session.Sha256;
 import java.net.InetAddress;
@@ -15,10 +16,10 @@ public sealed interface ControlMessage {
     /**
      * Server to one client: the session, the first status sent after the client was admitted, and whether repair
      * comes as parity. {@code sha256} is null while the sender is still taking it on its first pass; statuses
-     * carry it from then on.
+     * carry it from then on. {@code encoding} is null when the blocks are the raw image, else they are its chunks.
      */
     record Welcome(long session, long clientId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup,
-                   int dataPort, int statusSeq, boolean parity) implements ControlMessage {}
+                   int dataPort, int statusSeq, boolean parity, ImageEncoding encoding) implements ControlMessage {}
 
     /** Server to one client: you cannot join, and why. */
     record Reject(long session, long clientId, String reason) implements ControlMessage {}

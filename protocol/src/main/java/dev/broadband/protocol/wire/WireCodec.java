@@ -1,5 +1,6 @@
 package dev.broadband.protocol.wire;
 
+import dev.broadband.protocol.chunk.ImageEncoding;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.wire.ControlMessage.Abort;
@@ -26,7 +27,7 @@ import java.util.List;
  */
 public final class WireCodec {
     public static final int MAGIC = 0x4242;
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
     /** IPv4 and UDP headers: an MTU less these is the largest datagram that crosses unfragmented. */
@@ -164,6 +165,12 @@ public final class WireCodec {
             byte[] group = m.multicastGroup() == null ? new byte[0] : m.multicastGroup().getAddress();
             out.put((byte) group.length).put(group).putShort((short) m.dataPort()).putInt(m.statusSeq())
                     .put((byte) (m.parity() ? 1 : 0));
+            ImageEncoding e = m.encoding();
+            if (e == null) {
+                out.put((byte) 0);
+            } else {
+                out.put((byte) 1).putLong(e.imageBytes()).putInt(e.chunkBytes()).putInt(e.manifestBytes());
+            }
         } else if (message instanceof Reject m) {
             putHeader(out, PacketType.REJECT, m.session());
             out.putLong(m.clientId());
@@ -247,8 +254,13 @@ public final class WireCodec {
         int port = Short.toUnsignedInt(in.getShort());
         int statusSeq = in.getInt();
         boolean parity = in.get() != 0;
+        int encoded = Byte.toUnsignedInt(in.get());
+        if (encoded > 1) {
+            throw new MalformedPacketException("bad encoding presence flag " + encoded);
+        }
+        ImageEncoding encoding = encoded == 0 ? null : new ImageEncoding(in.getLong(), in.getInt(), in.getInt());
         return new Welcome(session, clientId, new Geometry(size, payload, blockPackets), sha, multicast,
-                port, statusSeq, parity);
+                port, statusSeq, parity, encoding);
     }
 
     /** A presence byte, then the 32 bytes when present. */

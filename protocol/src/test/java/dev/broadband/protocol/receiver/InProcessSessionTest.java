@@ -3,7 +3,9 @@ package dev.broadband.protocol.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.sender.ImageEncoder;
 import dev.broadband.protocol.sender.ImageSource;
+import dev.broadband.protocol.sender.StreamSource;
 import dev.broadband.protocol.sender.Server;
 import dev.broadband.protocol.sender.ServerConfig;
 import dev.broadband.protocol.status.SessionStatus;
@@ -88,10 +90,14 @@ class InProcessSessionTest {
     /** @param declared the image's SHA-256 as given to the server beforehand (--sha256); null for none */
     private RunningServer startServer(MemoryNetwork net, Path image, int minClients, PacketAuthenticator key, long rate,
                                       boolean parity, Sha256 declared) throws Exception {
+        return startServer(net, ImageSource.open(image), minClients, key, rate, parity, declared);
+    }
+
+    private RunningServer startServer(MemoryNetwork net, StreamSource source, int minClients, PacketAuthenticator key,
+                                      long rate, boolean parity, Sha256 declared) {
         ServerConfig config = new ServerConfig(DATA, 7855, rate, new StartPolicy(minClients, Duration.ofMillis(200), null),
                 Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0, declared);
         PacketPort port = net.open(SERVER);
-        ImageSource source = ImageSource.open(image);
         AtomicReference<SessionStatus> board = new AtomicReference<>();
         Server server = new Server(port, source, new WireCodec(key), config, board::set);
         CompletableFuture<Boolean> result = CompletableFuture.supplyAsync(() -> {
@@ -158,6 +164,62 @@ class InProcessSessionTest {
         SessionStatus status = server.board().get();
         assertThat(status.clients()).hasSize(50).allMatch(c -> c.state().name().equals("SUCCEEDED"));
         assertThat(status.counters().repairPackets()).isPositive();
+    }
+
+    /** Zero, text and random ranges: an image whose chunks travel as marks, zstd frames and raw bytes. */
+    private Path sparseImage() throws Exception {
+        byte[] bytes = new byte[5 << 20];
+        new SplittableRandom(40).nextBytes(bytes);
+        java.util.Arrays.fill(bytes, 1 << 20, 3 << 20, (byte) 0);
+        byte[] line = "deb http://deb.debian.org/debian bookworm main\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 3 << 20; i < (4 << 20) + 777; i++) {
+            bytes[i] = line[i % line.length];
+        }
+        Path image = dir.resolve("sparse");
+        Files.write(image, bytes);
+        return image;
+    }
+
+    @Test
+    void anImageSentAsChunksReachesTenClientsAtFivePercentLossByteForByteInAFractionOfItsSize() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = sparseImage();
+        byte[] expected = Files.readAllBytes(image);
+        RunningServer server = startServer(net, ImageEncoder.encode(ImageSource.open(image), dir, f -> {}), 10, null, 0,
+                true, null);
+        List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Path out = dir.resolve("out-" + i);
+            clients.add(startClient(new LossyPort(net.open(), 0.05, 0.05, new SplittableRandom(200 + i)), null,
+                    (size, buf) -> FileSink.open(out, size)));
+        }
+        for (CompletableFuture<ClientResult> c : clients) {
+            ClientResult result = c.get(120, TimeUnit.SECONDS);
+            assertThat(result.ok()).as(result.message()).isTrue();
+            assertThat(result.message()).contains("verified sha256 " + sha(image).hex());
+        }
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 10; i++) {
+            assertThat(Files.readAllBytes(dir.resolve("out-" + i))).isEqualTo(expected);
+        }
+        // Two raw MiB, one of text, two of zeros: well under half the image travels, repairs included.
+        assertThat(server.board().get().bytesSent()).isLessThan(expected.length / 2);
+    }
+
+    @Test
+    void aClientThatWritesToStdoutRefusesAnImageSentAsChunksSayingWhatToDo() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = sparseImage();
+        RunningServer server = startServer(net, ImageEncoder.encode(ImageSource.open(image), dir, f -> {}), 1, null, 0,
+                true, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ClientResult client = startClient(net.open(), null,
+                (size, buf) -> new StreamSink(Channels.newChannel(out), "stdout", size, buf)).get(60, TimeUnit.SECONDS);
+        assertThat(client.ok()).isFalse();
+        assertThat(client.message()).contains("compressed chunks, which stdout cannot take yet")
+                .contains("--encoding raw");
+        assertThat(out.size()).isZero();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isFalse();
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.broadband.protocol.chunk.ChunkEncoding;
+import dev.broadband.protocol.sender.EncodedImage;
+import dev.broadband.protocol.sender.ImageEncoder;
+import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.session.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -42,6 +46,32 @@ class BlockDeviceIT {
         }
         byte[] disk = Files.readAllBytes(file);
         assertThat(disk).hasSize(4 << 20);
+        assertThat(java.util.Arrays.copyOf(disk, image.length)).isEqualTo(image);
+        assertThat(disk[image.length]).as("the rest of the device is untouched").isEqualTo((byte) 0x5A);
+    }
+
+    @Test
+    void anImageSentAsChunksIsDecodedOntoTheDeviceItsZeroChunksZeroedOverWhatTheDeviceHeld() throws Exception {
+        byte[] image = new byte[3 << 20];
+        new SplittableRandom(2).nextBytes(image);
+        java.util.Arrays.fill(image, 1 << 20, 2 << 20, (byte) 0);
+        for (int i = 2 << 20; i < image.length; i++) {
+            image[i] = (byte) ('a' + i % 7);
+        }
+        Path source = dir.resolve("image");
+        Files.write(source, image);
+        Path file = backing("disk", 4 << 20, (byte) 0x5A);
+        try (EncodedImage encoded = ImageEncoder.encode(ImageSource.open(source), dir, f -> {});
+             LoopDevice loop = LoopDevice.over(file);
+             DecodingSink sink = new DecodingSink(FileSink.open(loop.device, image.length), encoded.encoding(),
+                     encoded.size(), 1 << 20)) {
+            assertThat(encoded.manifest().rawBytesIn(ChunkEncoding.ZERO)).isEqualTo(1 << 20);
+            ByteBuffer stream = ByteBuffer.allocate((int) encoded.size());
+            encoded.read(0, stream.capacity(), stream);
+            assertThat(sink.write(0, stream)).isTrue();
+            assertThat(sink.finish(f -> {})).isEqualTo(encoded.imageSha256());
+        }
+        byte[] disk = Files.readAllBytes(file);
         assertThat(java.util.Arrays.copyOf(disk, image.length)).isEqualTo(image);
         assertThat(disk[image.length]).as("the rest of the device is untouched").isEqualTo((byte) 0x5A);
     }

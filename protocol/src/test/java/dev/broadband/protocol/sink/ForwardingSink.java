@@ -29,6 +29,11 @@ public class ForwardingSink implements Sink {
     }
 
     @Override
+    public void zero(long offset, int length) throws IOException {
+        inner.zero(offset, length);
+    }
+
+    @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         inner.read(offset, dst);
     }

@@ -3,6 +3,8 @@ package dev.broadband.protocol.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.broadband.protocol.chunk.ImageEncoding;
+import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.session.Geometry;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.wire.ControlMessage.Abort;
@@ -32,8 +34,11 @@ class WireCodecTest {
         List<BlockNeed> needs = List.of(new BlockNeed(0, 1L), new BlockNeed(7, -1L), new BlockNeed(123456, 0x8000_0000_0000_0001L));
         return Stream.of(
                 new Join(0, 42, "node-3"),
-                new Welcome(7, 42, new Geometry(1L << 40, 1448, 64), SHA, InetAddress.getByName("239.1.2.3"), 7854, 99, true),
-                new Welcome(7, 42, new Geometry(0, 1432, 1), null, null, 9000, 0, false),
+                new Welcome(7, 42, new Geometry(1L << 40, 1448, 64), SHA, InetAddress.getByName("239.1.2.3"), 7854, 99, true,
+                        null),
+                new Welcome(7, 42, new Geometry(90_000, 1448, 64), SHA, null, 7854, 99, true,
+                        new ImageEncoding(1L << 31, 1 << 20, Manifest.bytesFor(1L << 31, 1 << 20))),
+                new Welcome(7, 42, new Geometry(0, 1432, 1), null, null, 9000, 0, false, null),
                 new Reject(7, 42, "the session is over"),
                 new Nack(7, 42, needs),
                 new Heartbeat(7, 42, ClientPhase.VERIFYING, 123456789, -1, 12),

@@ -1,0 +1,98 @@
+package dev.broadband.protocol.sender;
+
+import dev.broadband.protocol.chunk.ChunkEncoding;
+import dev.broadband.protocol.chunk.ImageEncoding;
+import dev.broadband.protocol.chunk.Manifest;
+import dev.broadband.protocol.session.Sha256;
+import dev.broadband.protocol.sink.FileChannels;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An image as its chunks travel: the manifest, then each chunk's encoded bytes. Compressed chunks are read from a
+ * store file the encoder wrote (deleted on close); raw chunks straight from the image, so an image that does not
+ * compress is not copied; zero chunks have no bytes at all.
+ */
+public final class EncodedImage implements StreamSource {
+    private final ImageSource image;
+    private final Manifest manifest;
+    private final byte[] manifestBytes;
+    private final long[] storeOffsets;
+    private final FileChannel store;
+    private final Path storePath;
+    private final Sha256 sha256;
+
+    EncodedImage(ImageSource image, Manifest manifest, long[] storeOffsets, FileChannel store, Path storePath,
+                 Sha256 sha256) {
+        this.image = image;
+        this.manifest = manifest;
+        this.manifestBytes = manifest.toBytes();
+        this.storeOffsets = storeOffsets;
+        this.store = store;
+        this.storePath = storePath;
+        this.sha256 = sha256;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public long size() {
+        return manifest.streamBytes();
+    }
+
+    @Override
+    public void read(long offset, int length, ByteBuffer dst) throws IOException {
+        dst.clear().limit(length);
+        long at = offset;
+        if (at < manifestBytes.length) {
+            int n = (int) Math.min(length, manifestBytes.length - at);
+            dst.put(manifestBytes, (int) at, n);
+            at += n;
+        }
+        while (dst.hasRemaining()) {
+            int chunk = manifest.chunkAt(at);
+            long within = at - manifest.streamOffset(chunk);
+            int n = (int) Math.min(dst.remaining(), manifest.encodedLength(chunk) - within);
+            ByteBuffer piece = dst.slice(dst.position(), n);
+            if (manifest.encodingOf(chunk) == ChunkEncoding.RAW) {
+                image.read(manifest.rawOffset(chunk) + within, n, piece);
+            } else {
+                FileChannels.readFully(store, piece, storeOffsets[chunk] + within,
+                        end -> storePath + " ended at " + end + ": the encoded image was changed while being sent");
+            }
+            dst.position(dst.position() + n);
+            at += n;
+        }
+        dst.flip();
+    }
+
+    @Override
+    public String description() {
+        return image.description();
+    }
+
+    @Override
+    public ImageEncoding encoding() {
+        return manifest.encoding();
+    }
+
+    @Override
+    public Sha256 imageSha256() {
+        return sha256;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            store.close();
+            Files.deleteIfExists(storePath);
+        } finally {
+            image.close();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.broadband.protocol.sink;
+
+import dev.broadband.protocol.chunk.ChunkCodec;
+import dev.broadband.protocol.chunk.ChunkEncoding;
+import dev.broadband.protocol.chunk.ImageEncoding;
+import dev.broadband.protocol.chunk.Manifest;
+import dev.broadband.protocol.session.Sha256;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleConsumer;
+
+/**
+ * Receives an image sent as chunks ({@link Manifest}) into a file or device that takes random writes. Blocks of the
+ * stream arrive in any order; each chunk's encoded bytes are written where the chunk's raw bytes go (they are
+ * never longer), so a raw chunk is in place at once and nothing is held in memory. A compressed chunk, once all
+ * its bytes are there, is read back, decompressed and written over itself, and a zero chunk is zeroed, on a
+ * decoding thread of its own. Only then is the range final for the target's read-back verification, which hashes
+ * the raw image.
+ *
+ * <p>Until the manifest (the stream's first bytes) is whole, blocks past it wait in memory, up to
+ * {@code maxPending} bytes; beyond that a block is refused and asked for again later (one holding manifest bytes
+ * is always taken).
+ */
+public final class DecodingSink implements Sink {
+    private final Sink target;
+    private final ImageEncoding encoding;
+    private final long streamBytes;
+    private final long maxPending;
+    private final byte[] manifestBytes;
+    private long manifestReceived;
+    private Manifest manifest;
+    private final TreeMap<Long, byte[]> pending = new TreeMap<>();
+    private long pendingBytes;
+    /** Encoded bytes each chunk still lacks. */
+    private int[] lacking;
+    private final ExecutorService decoder;
+    private volatile IOException failure;
+
+    public DecodingSink(Sink target, ImageEncoding encoding, long streamBytes, long maxPending) {
+        if (!target.randomAccess()) {
+            throw new IllegalArgumentException(target.description() + " does not take random writes");
+        }
+        this.target = target;
+        this.encoding = encoding;
+        this.streamBytes = streamBytes;
+        this.maxPending = maxPending;
+        this.manifestBytes = new byte[encoding.manifestBytes()];
+        this.decoder = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "chunk-decoder " + target.description());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public boolean write(long offset, ByteBuffer data) throws IOException {
+        rethrow();
+        if (manifest == null) {
+            long end = offset + data.remaining();
+            long beyond = end - Math.max(offset, manifestBytes.length);
+            // A block with manifest bytes is always taken: it is what lets the others be placed.
+            if (offset >= manifestBytes.length && pendingBytes + beyond > maxPending) {
+                return false;
+            }
+            if (offset < manifestBytes.length) {
+                int n = (int) (Math.min(end, manifestBytes.length) - offset);
+                data.get(data.position(), manifestBytes, (int) offset, n);
+                data.position(data.position() + n);
+                manifestReceived += n;
+                offset += n;
+            }
+            if (data.hasRemaining()) {
+                byte[] copy = new byte[data.remaining()];
+                data.get(copy);
+                pending.put(offset, copy);
+                pendingBytes += copy.length;
+            }
+            if (manifestReceived == manifestBytes.length) {
+                takeManifest();
+            }
+            return true;
+        }
+        place(offset, data);
+        return true;
+    }
+
+    private void takeManifest() throws IOException {
+        try {
+            manifest = Manifest.parse(manifestBytes, encoding, streamBytes);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the session's chunk manifest is damaged (" + e.getMessage()
+                    + "); nothing decoded was written: run the client again, with --key-file if the segment is shared");
+        }
+        lacking = new int[manifest.chunks()];
+        for (int i = 0; i < lacking.length; i++) {
+            lacking[i] = manifest.encodedLength(i);
+            if (manifest.encodingOf(i) == ChunkEncoding.ZERO) {
+                whole(i);
+            }
+        }
+        for (Map.Entry<Long, byte[]> e : pending.entrySet()) {
+            place(e.getKey(), ByteBuffer.wrap(e.getValue()));
+        }
+        pending.clear();
+        pendingBytes = 0;
+    }
+
+    /** Writes stream bytes past the manifest where their chunks' raw bytes go. */
+    private void place(long offset, ByteBuffer data) throws IOException {
+        long at = offset;
+        while (data.hasRemaining()) {
+            int chunk = manifest.chunkAt(at);
+            long within = at - manifest.streamOffset(chunk);
+            int n = (int) Math.min(data.remaining(), manifest.encodedLength(chunk) - within);
+            ByteBuffer piece = data.slice(data.position(), n);
+            target.write(manifest.rawOffset(chunk) + within, piece);
+            data.position(data.position() + n);
+            at += n;
+            lacking[chunk] -= n;
+            if (lacking[chunk] == 0) {
+                whole(chunk);
+            }
+        }
+    }
+
+    private void whole(int chunk) {
+        if (manifest.encodingOf(chunk) == ChunkEncoding.RAW) {
+            markFinal(chunk);
+            return;
+        }
+        decoder.execute(() -> {
+            try {
+                decode(chunk);
+                markFinal(chunk);
+            } catch (IOException | RuntimeException e) {
+                failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    private void decode(int chunk) throws IOException {
+        long offset = manifest.rawOffset(chunk);
+        int rawLength = manifest.rawLength(chunk);
+        if (manifest.encodingOf(chunk) == ChunkEncoding.ZERO) {
+            target.zero(offset, rawLength);
+            return;
+        }
+        int frameLength = manifest.encodedLength(chunk);
+        byte[] frame = new byte[frameLength];
+        target.read(offset, ByteBuffer.wrap(frame));
+        byte[] raw = new byte[rawLength];
+        try {
+            ChunkCodec.decompress(frame, frameLength, raw, rawLength);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("chunk " + chunk + " (bytes " + offset + " to " + (offset + rawLength)
+                    + " of the image) came damaged: " + e.getMessage());
+        }
+        ByteBuffer out = ByteBuffer.wrap(raw);
+        target.write(offset, out);
+    }
+
+    /** Called from the receiving and the decoding thread: the target's verification takes one at a time. */
+    private synchronized void markFinal(int chunk) {
+        try {
+            target.completed(manifest.rawOffset(chunk), manifest.rawLength(chunk));
+        } catch (IOException e) {
+            failure = e;
+        }
+    }
+
+    private void rethrow() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The stream's blocks say nothing final about the image: chunks do, as they are decoded. */
+    @Override
+    public void completed(long offset, long length) {}
+
+    @Override
+    public boolean randomAccess() {
+        return false;
+    }
+
+    @Override
+    public Sha256 finish(DoubleConsumer progress) throws IOException {
+        decoder.shutdown();
+        try {
+            while (!decoder.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+                progress.accept(0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while decoding into " + target.description());
+        }
+        rethrow();
+        return target.finish(progress);
+    }
+
+    @Override
+    public String description() {
+        return target.description();
+    }
+
+    @Override
+    public void close() throws IOException {
+        decoder.shutdownNow();
+        target.close();
+    }
+}
