@@ -30,7 +30,9 @@ k8s="$root/testbed/k8s"
 . "$k8s/lib.sh"
 name=kbe
 receivers="${1:-2}"
-image_size=48M
+# 40 MiB of data, then 16 MiB of zeros: 56 MiB on the testbed's 64 MiB disks.
+image_size=40M
+zero_size=16M
 # Slow enough that a transfer lasts about 20 s, for what must happen in the middle of one.
 slow_rate=20mbit
 # The image's HTTP server, on the testbed bridge's address (testbed/k8s/cluster.sh's control plane)
@@ -114,7 +116,9 @@ agents_ready() {
 wait_until 180 "an agent ready on every node" agents_ready
 
 echo "== an image served over HTTP on the testbed"
-head -c "$image_size" /dev/urandom >"$work/os.raw"
+# Like a real OS image, part data and part empty space: the sender encodes it (zero chunks as marks,
+# see --encoding), so the agents decode chunks onto their disks.
+{ head -c "$image_size" /dev/urandom; head -c "$zero_size" /dev/zero; } >"$work/os.raw"
 sha="$(sha256sum "$work/os.raw" | cut -d' ' -f1)"
 bytes="$(stat -c %s "$work/os.raw")"
 (cd "$work" && exec python3 -m http.server "$http_port" --bind "$http_host" >"$work/http.log" 2>&1) &
