@@ -9,7 +9,9 @@
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 SEGMENT="$REPO_DIR/testbed/segment.sh"
-SEG=bb                       # segment name of the bench; tests use other names
+# Segment name of the bench (2-4 lowercase letters/digits); tests use other names. Two
+# runs at once must use different names: a cell's segment up/down tears down the other's.
+SEG=${BENCH_SEGMENT:-bb}
 SENDER_IP=10.77.0.1
 BCAST_IP=10.77.0.255
 RATE=${BENCH_RATE:-1gbit}    # the sender's uplink, like a 1 GbE NIC; "none" for no cap

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Peers side by side on a namespace segment: prints figures, never pass/fail.
 #
-#   bench/run.sh [--size MiB] [--receivers "4 10 20"] [--loss "0 1"]
-#                [--tools "ceiling udpcast uftp tcp broadband broadband@950mbit"]
+#   bench/run.sh [--size MiB | --image PATH] [--receivers "4 10 20"] [--loss "0 1"]
+#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband@950mbit"]
 #
 # For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
 # uplink capped with tbf at $BENCH_RATE, default 1gbit, "none" for no cap; links of
-# MTU $BENCH_MTU, default 1500), one transfer of a random
-# image, then one markdown table row:
+# MTU $BENCH_MTU, default 1500), one transfer of the image (a random one of --size
+# MiB, or the file --image names, read in place and never modified or removed),
+# then one markdown table row:
 #   tool | N | loss % | seconds | wire ratio | receivers intact
 # seconds = sender start to last receiver exit; wire ratio = bytes that left the
 # sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
@@ -24,12 +25,15 @@ usage() {
 }
 
 SIZE_MIB=256
+SIZE_GIVEN=""
+IMAGE_FILE=""
 RECEIVERS="4 10 20"
 LOSSES="0 1"
 TOOLS=""
 while [ $# -gt 0 ]; do
     case $1 in
-        --size) SIZE_MIB=$2; shift 2 ;;
+        --size) SIZE_MIB=$2; SIZE_GIVEN=1; shift 2 ;;
+        --image) IMAGE_FILE=$2; shift 2 ;;
         --receivers) RECEIVERS=$2; shift 2 ;;
         --loss) LOSSES=$2; shift 2 ;;
         --tools) TOOLS=$2; shift 2 ;;
@@ -37,6 +41,13 @@ while [ $# -gt 0 ]; do
         *) usage ;;
     esac
 done
+if [ -n "$IMAGE_FILE" ]; then
+    [ -z "$SIZE_GIVEN" ] || { echo "bench/run.sh: --size and --image exclude each other" >&2; exit 2; }
+    if [ ! -f "$IMAGE_FILE" ] || [ ! -r "$IMAGE_FILE" ]; then
+        echo "bench/run.sh: --image $IMAGE_FILE: not a readable file" >&2; exit 2
+    fi
+    IMAGE_FILE=$(realpath "$IMAGE_FILE")
+fi
 TOOLS=${TOOLS:-${BENCH_TOOLS:-}}
 if [ -z "$TOOLS" ]; then
     # broadband only when it is built; the peers always.
@@ -57,11 +68,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-IMAGE="$WORK/image.img"
-IMAGE_BYTES=$((SIZE_MIB * 1048576))
-log "writing a random image of $SIZE_MIB MiB to $IMAGE"
-head -c "$IMAGE_BYTES" /dev/urandom >"$IMAGE"
+if [ -n "$IMAGE_FILE" ]; then
+    # Used in place: every tool only reads $IMAGE, and the SHA-256 pass below leaves
+    # it in the page cache, so the senders do not read the disk either (given the RAM).
+    # It is outside $WORK, so the cleanup leaves it alone.
+    IMAGE=$IMAGE_FILE
+    IMAGE_BYTES=$(stat -c %s "$IMAGE")
+    SIZE_MIB=$(((IMAGE_BYTES + 1048575) / 1048576))    # for the cells' timeouts
+    log "image $IMAGE: $IMAGE_BYTES bytes ($SIZE_MIB MiB), used in place"
+else
+    IMAGE="$WORK/image.img"
+    IMAGE_BYTES=$((SIZE_MIB * 1048576))
+    log "writing a random image of $SIZE_MIB MiB to $IMAGE"
+    head -c "$IMAGE_BYTES" /dev/urandom >"$IMAGE"
+fi
 IMAGE_SHA=$(sha256sum "$IMAGE" | cut -d' ' -f1)
+# A cell's N outputs sit in $TMP_ROOT until it is verified: say so when they will not fit.
+max_n=0
+for n in $RECEIVERS; do [ "$n" -gt "$max_n" ] && max_n=$n; done
+free_kib=$(df -Pk "$TMP_ROOT" | awk 'NR == 2 { print $4 }')
+if [ $((max_n * (IMAGE_BYTES / 1024))) -gt "$free_kib" ]; then
+    log "warning: $max_n outputs of $IMAGE_BYTES bytes need more than the $((free_kib / 1024)) MiB free in $TMP_ROOT (BENCH_TMP)"
+fi
 
 # run_cell TOOL N LOSS: one transfer on a fresh segment, one table row.
 run_cell() {

@@ -15,6 +15,7 @@ tool_available() {
     case ${1%%@*} in
         ceiling)   command -v perl >/dev/null && command -v socat >/dev/null ;;
         udpcast)   command -v udp-sender >/dev/null && command -v udp-receiver >/dev/null ;;
+        udpcast-zstd) tool_available udpcast && command -v zstd >/dev/null ;;
         uftp)      command -v uftp >/dev/null && command -v uftpd >/dev/null ;;
         tcp)       command -v socat >/dev/null && command -v ss >/dev/null ;;
         broadband) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
@@ -69,15 +70,32 @@ tool_ceiling() {
 # repeats the sender's HELLO: without it a receiver whose one HELLO was dropped waits
 # forever. The receivers linger --exit-wait (500 ms) after the final REQACK.
 tool_udpcast() {
-    local n=$1 timeout=$2 i jumbo=()
+    udpcast_cell "$1" "$2" "" ""
+}
+
+# udpcast-zstd: udpcast with its --pipe compression: the sender runs `zstd -1` with
+# the image as its stdin and sends what it writes, every receiver runs `zstd -d`
+# with the received stream as its stdin and the output file as its stdout. So the
+# outputs are the raw image (verified like every tool's) and the wire ratio is the
+# compressed size's. udp-receiver waits for its pipe command before it exits.
+tool_udpcast-zstd() {
+    udpcast_cell "$1" "$2" "zstd -1 -q -c" "zstd -d -q -c"
+}
+
+# udpcast_cell N TIMEOUT SENDER_PIPE RECEIVER_PIPE: one udpcast transfer, with
+# --pipe commands when the pipes are not empty.
+udpcast_cell() {
+    local n=$1 timeout=$2 i jumbo=() spipe=() rpipe=()
     [ "$MTU" -gt 1500 ] && jumbo=(--blocksize "$(jumbo_block)")
+    [ -n "$3" ] && spipe=(--pipe "$3")
+    [ -n "$4" ] && rpipe=(--pipe "$4")
     for ((i = 1; i <= n; i++)); do
         spawn "r$i" "$timeout" "$(receiver_ns "$i")" udp-receiver --nokbd \
-            --interface "$(receiver_if "$i")" --file "$CELL/out/r$i"
+            --interface "$(receiver_if "$i")" --file "$CELL/out/r$i" "${rpipe[@]}"
     done
     sleep 0.5
     T_START=$(now)
-    spawn s "$timeout" "$(sender_ns)" udp-sender --nokbd --file "$IMAGE" \
+    spawn s "$timeout" "$(sender_ns)" udp-sender --nokbd --file "$IMAGE" "${spipe[@]}" \
         --interface "$SEG-s-v" --rexmit-hello-interval 200 --min-receivers "$n" "${jumbo[@]}" \
         ${BENCH_UDPCAST_ARGS:-}
     wait_spawned
