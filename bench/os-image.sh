@@ -48,10 +48,11 @@ host_mirror() {
 }
 MIRROR=${BB_OS_MIRROR:-$(host_mirror)}
 
-# Everything mounted (innermost last) and every image file being built, so that the
-# trap can undo it whatever failed.
+# Everything mounted (innermost last), the mount points made, and the image file being
+# built (removed when the build did not finish), so that the trap can undo it whatever failed.
 MOUNTS=()
 PARTS=()
+TMP_MNTS=()
 cleanup() {
     local i m f dev
     for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
@@ -64,10 +65,10 @@ cleanup() {
     # mount -o loop sets autoclear, but detach anything still bound to our files.
     for f in "${PARTS[@]}"; do
         for dev in $(losetup -j "$f" -O NAME -n 2>/dev/null); do losetup -d "$dev" 2>/dev/null || true; done
+        [ -z "$(losetup -j "$f" 2>/dev/null)" ] && rm -f "$f"
     done
     for m in "${TMP_MNTS[@]}"; do rmdir "$m" 2>/dev/null || true; done
 }
-TMP_MNTS=()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -83,11 +84,9 @@ unmount_all() {
     MOUNTS=()
 }
 
-new_mountpoint() {
-    local m
-    m=$(mktemp -d /tmp/bb-os-image.XXXXXX)
-    TMP_MNTS+=("$m")
-    echo "$m"
+new_mountpoint() {    # sets ROOT (not a $(...): the trap must know the directory)
+    ROOT=$(mktemp -d /tmp/bb-os-image.XXXXXX)
+    TMP_MNTS+=("$ROOT")
 }
 
 # The chroot's virtual filesystems for apt-get and maintainer scripts.
@@ -115,7 +114,7 @@ build_v1() {
     PARTS+=("$part")
     truncate -s "$IMAGE_SIZE" "$part"
     mkfs.ext4 -q -F -L bb-root "$part"
-    root=$(new_mountpoint)
+    new_mountpoint; root=$ROOT
     do_mount "$root" -o loop "$part"
     mkdir -p "$DIR/debs"
     debootstrap --variant=minbase --include="$V1_PACKAGES" --cache-dir="$DIR/debs" \
@@ -140,7 +139,7 @@ build_v2() {
     rm -f "$part"
     PARTS+=("$part")
     cp --sparse=always "$DIR/v1.img" "$part"
-    root=$(new_mountpoint)
+    new_mountpoint; root=$ROOT
     do_mount "$root" -o loop "$part"
     mount_chroot_fs "$root"
     # No daemon (rsync's) may start inside the chroot and keep the filesystem busy.
