@@ -152,7 +152,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             return image;
         }
         long start = System.nanoTime();
-        EncodedImage encoded = ImageEncoder.encode(image, Path.of(System.getProperty("java.io.tmpdir")), f -> {});
+        EncodedImage encoded = ImageEncoder.encode(image, Path.of(System.getProperty("java.io.tmpdir")));
         Manifest m = encoded.manifest();
         log.info("encoded {} in {}: {} of {} to send ({} zero, {} compressed, {} raw)", image.description(),
                 Units.formatDuration(Duration.ofNanos(System.nanoTime() - start)), Units.formatBytes(m.streamBytes()),

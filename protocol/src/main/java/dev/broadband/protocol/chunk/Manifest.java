@@ -96,7 +96,7 @@ public final class Manifest {
         return (int) Math.min(chunkBytes, imageBytes - rawOffset(chunk));
     }
 
-    /** The chunk that holds this byte of the stream (past the manifest), the first of those starting there. */
+    /** The chunk whose bytes hold this byte of the stream (past the manifest); zero chunks, holding none, never are. */
     public int chunkAt(long streamOffset) {
         int i = Arrays.binarySearch(starts, 0, lengths.length, streamOffset);
         if (i < 0) {

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.DoubleConsumer;
 
 /**
  * Cuts an image into chunks and encodes them before the session starts: zero chunks become marks, the others are
@@ -52,7 +51,7 @@ public final class ImageEncoder {
     }
 
     /** Encodes the whole image; compressed chunks go to a file in {@code storeDir}, deleted when the result closes. */
-    public static EncodedImage encode(ImageSource image, Path storeDir, DoubleConsumer progress) throws IOException {
+    public static EncodedImage encode(ImageSource image, Path storeDir) throws IOException {
         long size = image.size();
         int chunks = Manifest.chunkCount(size, CHUNK_BYTES);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -65,9 +64,8 @@ public final class ImageEncoder {
             ChunkEncoding[] encodings = new ChunkEncoding[chunks];
             int[] lengths = new int[chunks];
             long[] storeOffsets = new long[chunks];
-            // Chunks read and not yet stored, with their hashing: at most this many raw chunks in memory.
-            ArrayDeque<Future<ChunkCodec.Encoded>> window = new ArrayDeque<>();
-            ArrayDeque<Future<?>> hashing = new ArrayDeque<>();
+            // Chunks read and not yet stored, each with its hashing: at most this many raw chunks in memory.
+            ArrayDeque<InFlight> window = new ArrayDeque<>();
             long stored = 0;
             int done = 0;
             for (int i = 0; i < chunks || !window.isEmpty(); ) {
@@ -76,13 +74,14 @@ public final class ImageEncoder {
                     int length = (int) Math.min(CHUNK_BYTES, size - offset);
                     ByteBuffer raw = ByteBuffer.allocate(length);
                     image.read(offset, length, raw);
-                    hashing.add(hasher.submit(() -> digest.update(raw.array(), 0, length)));
-                    window.add(compressors.submit(() -> ChunkCodec.encode(raw.array(), length)));
+                    window.add(new InFlight(compressors.submit(() -> ChunkCodec.encode(raw.array(), length)),
+                            hasher.submit(() -> digest.update(raw.array(), 0, length))));
                     i++;
                     continue;
                 }
-                ChunkCodec.Encoded encoded = window.poll().get();
-                hashing.poll().get();
+                InFlight oldest = window.poll();
+                ChunkCodec.Encoded encoded = oldest.encoded().get();
+                oldest.hashed().get();
                 encodings[done] = encoded.encoding();
                 lengths[done] = encoded.length();
                 if (encoded.encoding() == ChunkEncoding.ZSTD) {
@@ -93,7 +92,6 @@ public final class ImageEncoder {
                     }
                 }
                 done++;
-                progress.accept((double) done / chunks);
             }
             Manifest manifest = new Manifest(size, CHUNK_BYTES, encodings, lengths);
             return new EncodedImage(image, manifest, storeOffsets, store, storePath, Sha256.of(digest.digest()));
@@ -112,6 +110,9 @@ public final class ImageEncoder {
             hasher.shutdownNow();
         }
     }
+
+    /** A chunk being compressed and hashed. */
+    private record InFlight(Future<ChunkCodec.Encoded> encoded, Future<?> hashed) {}
 
     private static <E extends Exception> E discard(FileChannel store, Path path, E failure) {
         try {

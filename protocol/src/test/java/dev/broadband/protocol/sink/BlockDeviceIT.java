@@ -61,7 +61,7 @@ class BlockDeviceIT {
         Path source = dir.resolve("image");
         Files.write(source, image);
         Path file = backing("disk", 4 << 20, (byte) 0x5A);
-        try (EncodedImage encoded = ImageEncoder.encode(ImageSource.open(source), dir, f -> {});
+        try (EncodedImage encoded = ImageEncoder.encode(ImageSource.open(source), dir);
              LoopDevice loop = LoopDevice.over(file);
              DecodingSink sink = new DecodingSink(FileSink.open(loop.device, image.length), encoded.encoding(),
                      encoded.size(), 1 << 20)) {

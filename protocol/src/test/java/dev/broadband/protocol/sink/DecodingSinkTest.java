@@ -51,7 +51,7 @@ class DecodingSinkTest {
         Arrays.fill(image, 5 * MIB, 6 * MIB, (byte) 0);
         Path file = dir.resolve("image");
         Files.write(file, image);
-        encoded = ImageEncoder.encode(ImageSource.open(file), dir, f -> {});
+        encoded = ImageEncoder.encode(ImageSource.open(file), dir);
         stream = new byte[(int) encoded.size()];
         ByteBuffer all = ByteBuffer.allocate(stream.length);
         encoded.read(0, stream.length, all);
