@@ -2,7 +2,8 @@
 # Peers side by side on a namespace segment: prints figures, never pass/fail.
 #
 #   bench/run.sh [--size MiB | --image PATH] [--receivers "4 10 20"] [--loss "0 1"]
-#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband@950mbit"]
+#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband@950mbit"]
+#                [--target-holds PATH]
 #
 # For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
 # uplink capped with tbf at $BENCH_RATE, default 1gbit, "none" for no cap; links of
@@ -12,7 +13,10 @@
 #   tool | N | loss % | seconds | wire ratio | receivers intact
 # seconds = sender start to last receiver exit; wire ratio = bytes that left the
 # sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
-# broadband@RATE is broadband with a fixed --rate RATE instead of its default (adaptive) rate.
+# broadband@RATE is broadband with a fixed --rate RATE instead of its default (adaptive) rate;
+# broadband-full is broadband whose clients receive everything (--no-delta).
+# With --target-holds PATH every receiver's output is a copy of PATH before the cell starts
+# (not timed): a fleet that holds an earlier version of the image (a delta cell).
 # Progress goes to stderr, the table to stdout. Needs root. See bench/README.md.
 set -euo pipefail
 
@@ -20,13 +24,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$BENCH_DIR/tools.sh"
 
 usage() {
-    sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+    sed -n '4,6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
     exit 2
 }
 
 SIZE_MIB=256
 SIZE_GIVEN=""
 IMAGE_FILE=""
+TARGET_HOLDS=""
 RECEIVERS="4 10 20"
 LOSSES="0 1"
 TOOLS=""
@@ -37,6 +42,7 @@ while [ $# -gt 0 ]; do
         --receivers) RECEIVERS=$2; shift 2 ;;
         --loss) LOSSES=$2; shift 2 ;;
         --tools) TOOLS=$2; shift 2 ;;
+        --target-holds) TARGET_HOLDS=$2; shift 2 ;;
         -h|--help) usage ;;
         *) usage ;;
     esac
@@ -47,6 +53,10 @@ if [ -n "$IMAGE_FILE" ]; then
         echo "bench/run.sh: --image $IMAGE_FILE: not a readable file" >&2; exit 2
     fi
     IMAGE_FILE=$(realpath "$IMAGE_FILE")
+fi
+if [ -n "$TARGET_HOLDS" ]; then
+    [ -f "$TARGET_HOLDS" ] && [ -r "$TARGET_HOLDS" ] || { echo "bench/run.sh: --target-holds $TARGET_HOLDS: not a readable file" >&2; exit 2; }
+    TARGET_HOLDS=$(realpath "$TARGET_HOLDS")
 fi
 TOOLS=${TOOLS:-${BENCH_TOOLS:-}}
 if [ -z "$TOOLS" ]; then
@@ -93,9 +103,12 @@ fi
 
 # run_cell TOOL N LOSS: one transfer on a fresh segment, one table row.
 run_cell() {
-    local tool=$1 n=$2 loss=$3
+    local tool=$1 n=$2 loss=$3 i
     CELL="$WORK/$tool-n$n-l$loss"
     mkdir -p "$CELL/out"
+    if [ -n "$TARGET_HOLDS" ]; then
+        for ((i = 1; i <= n; i++)); do cp --sparse=always "$TARGET_HOLDS" "$CELL/out/r$i"; done
+    fi
     SPAWNED=() DAEMONS=() T_START="" T_END="" INTACT="" NOTE=""
     local link_args=(--mtu "$MTU")
     [ "$loss" != 0 ] && link_args+=(--loss "$loss")

@@ -18,7 +18,7 @@ tool_available() {
         udpcast-zstd) tool_available udpcast && command -v zstd >/dev/null ;;
         uftp)      command -v uftp >/dev/null && command -v uftpd >/dev/null ;;
         tcp)       command -v socat >/dev/null && command -v ss >/dev/null ;;
-        broadband) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
+        broadband|broadband-full) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
         *) return 1 ;;
     esac
 }
@@ -185,4 +185,10 @@ tool_broadband() {
         for p in $(ip netns pids "$(sender_ns)"); do kill "$p" 2>/dev/null || true; done
     fi
     wait_spawned
+}
+
+# broadband-full: broadband whose clients receive every chunk (--no-delta), whatever their
+# outputs hold: the full transfer that a delta cell (--target-holds) is measured against.
+tool_broadband-full() {
+    BENCH_BROADBAND_CLIENT_ARGS="${BENCH_BROADBAND_CLIENT_ARGS:-} --no-delta" tool_broadband "$@"
 }

@@ -77,6 +77,11 @@ public class ImageBroadcastSpec {
       + "what it would write where, and writes nothing.")
   private Boolean dryRun;
 
+  @JsonPropertyDescription("Each node's agent first compares targetDevice with the image's chunks and "
+      + "receives only those that differ, so re-imaging a disk that holds the previous version sends "
+      + "little (default true; it applies when the image travels as chunks). false: receive everything.")
+  private Boolean delta;
+
   @Min(0)
   @JsonPropertyDescription("Delete this resource, its pod and Secret this many seconds after it "
       + "Succeeded or Failed; kept forever when unset.")
@@ -168,6 +173,14 @@ public class ImageBroadcastSpec {
 
   public void setDryRun(Boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public Boolean getDelta() {
+    return delta;
+  }
+
+  public void setDelta(Boolean delta) {
+    this.delta = delta;
   }
 
   public Long getTtlSecondsAfterFinished() {

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param expectedSha256 the image's digest as the broadcast's source declares it; null when it declares none
  * @param dryRun check the device and say what would be written, writing nothing
  * @param reboot ask for a reboot once the disk verified
+ * @param delta compare the device with the image's chunks first and receive only those it lacks
  */
 public record Assignment(String broadcast, String keyNamespace, String session, InetSocketAddress sender,
-                         String keySecret, Path device, Sha256 expectedSha256, boolean dryRun, boolean reboot) {}
+                         String keySecret, Path device, Sha256 expectedSha256, boolean dryRun, boolean reboot,
+                         boolean delta) {}

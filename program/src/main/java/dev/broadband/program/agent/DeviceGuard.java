@@ -39,7 +39,7 @@ public final class DeviceGuard {
             @Override
             public Sink open(long imageBytes, long bufferBytes) throws IOException {
                 check(device);
-                return FileSink.open(device, imageBytes, inUse);
+                return FileSink.open(device, imageBytes, inUse, true);
             }
 
             @Override

@@ -129,7 +129,7 @@ public final class NodeAgent implements Cluster.Listener, AutoCloseable {
                 a.sender().getAddress().getHostAddress() + ":" + a.sender().getPort(),
                 a.dryRun() ? "check, in a dry run," : "write", a.device());
         ClientConfig config = new ClientConfig(a.sender(), node, a.expectedSha256(), null, SERVER_TIMEOUT,
-                ClientConfig.DEFAULT_BUFFER_BYTES, ClientConfig.stableId(node), a.dryRun());
+                ClientConfig.DEFAULT_BUFFER_BYTES, ClientConfig.stableId(node), a.dryRun(), a.delta());
         Client client = new Client(port, new WireCodec(key), config, guard.sinkFor(a.device()), ProgressListener.NONE);
         Reception reception = new Reception(id, a, port, client);
         running.put(id, reception);

@@ -59,7 +59,8 @@ public final class Selection {
                 status.getSession(), new InetSocketAddress(status.getSenderAddress(), status.getControlPort()),
                 slash > 0 ? agentKey.substring(slash + 1) : status.getKeySecret(), Path.of(broadcast.getSpec().getTargetDevice()), declaredSha256(broadcast),
                 Boolean.TRUE.equals(broadcast.getSpec().getDryRun()),
-                broadcast.getSpec().getAfterWrite() == AfterWrite.REBOOT));
+                broadcast.getSpec().getAfterWrite() == AfterWrite.REBOOT,
+                !Boolean.FALSE.equals(broadcast.getSpec().getDelta())));
     }
 
     /**

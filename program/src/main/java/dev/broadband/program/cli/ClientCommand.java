@@ -37,8 +37,11 @@ final class ClientCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<server-address>", description = "The server's address, e.g. 10.0.0.1.")
     String server;
 
-    @Option(names = "--output", paramLabel = "F", description = "Write to F (a file, created or overwritten; or a block device, written in place) instead of stdout.")
+    @Option(names = "--output", paramLabel = "F", description = "Write to F (a file or a block device, written in place) instead of stdout.")
     Path output;
+
+    @Option(names = "--no-delta", description = "Receive every chunk into a file created afresh, instead of first comparing --output with the image's chunks and receiving only those it lacks.")
+    boolean noDelta;
 
     @Option(names = "--sha256", paramLabel = "HEX", description = "Also require this SHA-256 (one you know; without a key the announced one is only as trustworthy as the network).")
     String sha256;
@@ -80,7 +83,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         InetSocketAddress serverAddress = new InetSocketAddress(InetAddress.getByName(server), controlPort);
         ClientConfig config = new ClientConfig(serverAddress, name != null ? name : hostName(), expected, wait, timeout,
-                buffer);
+                buffer, 0, false, !noDelta && output != null);
         try (UdpPort port = UdpPort.forReceiver(chooseInterface(serverAddress));
              WarmUpSession warmUp = WarmUpSession.start(codec)) {
             ProgressListener progress = warmUp.stoppingWhenJoined(
@@ -107,7 +110,8 @@ final class ClientCommand implements Callable<Integer> {
 
     private SinkFactory sinks() {
         if (output != null) {
-            return (size, bufferBytes) -> FileSink.open(output, size);
+            return !noDelta ? (size, bufferBytes) -> FileSink.openKeeping(output, size)
+                    : (size, bufferBytes) -> FileSink.open(output, size);
         }
         return (size, bufferBytes) -> new StreamSink(new FileOutputStream(FileDescriptor.out).getChannel(), "stdout",
                 size, bufferBytes);

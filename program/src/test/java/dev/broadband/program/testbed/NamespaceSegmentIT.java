@@ -252,6 +252,46 @@ class NamespaceSegmentIT {
     }
 
     @Test
+    void clientsHoldingThePreviousVersionReceiveOnlyTheChunksThatChangedAndOneWithNoDeltaEverything() throws Exception {
+        byte[] bytes = new byte[(int) (48 * MIB)];
+        new SplittableRandom(13).nextBytes(bytes);
+        java.util.Arrays.fill(bytes, (int) (8 * MIB), (int) (40 * MIB), (byte) 0);
+        Path image = dir.resolve("v2.raw");
+        Files.write(image, bytes);
+        // The previous version: two MiB of other bytes at the start, one in the zeros.
+        byte[] previous = bytes.clone();
+        for (int i = 0; i < 2 * MIB; i++) {
+            previous[i] = (byte) ~bytes[i];
+        }
+        previous[(int) (20 * MIB) + 5] = 1;
+        try (Segment net = Segment.up("btf", 3, "--loss", "1", "--rate", "1gbit")) {
+            File serverLog = file("d-server.log");
+            List<Process> clients = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                Files.write(file("d-out-" + i).toPath(), previous);
+                List<String> args = new ArrayList<>(List.of("client", Segment.SENDER_ADDRESS, "--wait", "60s",
+                        "--output", file("d-out-" + i).getPath()));
+                if (i == 3) {
+                    args.add("--no-delta");
+                }
+                clients.add(net.broadband(net.receiver(i), null, null, file("d-client-" + i + ".log"),
+                        args.toArray(String[]::new)));
+            }
+            Process server = net.broadband(net.sender(), image.toFile(), null, serverLog, "server", Segment.BROADCAST,
+                    "--min-clients", "3");
+            for (int i = 1; i <= 3; i++) {
+                File log = file("d-client-" + i + ".log");
+                assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d exit; log:%n%s", i, log(log)).isZero();
+                assertThat(Files.readAllBytes(file("d-out-" + i).toPath())).as("output of client %d", i).isEqualTo(bytes);
+            }
+            assertThat(log(file("d-client-1.log"))).contains("holds 45 of the image's 48 chunks already");
+            assertThat(log(file("d-client-3.log"))).doesNotContain("holds");
+            assertThat(await(server, "server", serverLog)).as("server exit; log:%n%s", log(serverLog)).isZero();
+            assertThat(log(serverLog)).contains("compared its target with the manifest").contains("3/3 clients verified");
+        }
+    }
+
+    @Test
     void aClientWhoseInterfaceTakesSmallerFramesThanTheSenderSendsRefusesSayingWhatToSet() throws Exception {
         try (Segment net = Segment.up("btf", 1, "--mtu", "9000")) {
             Segment.run(List.of("ip", "netns", "exec", net.receiver(1), "ip", "link", "set", "btf-r1-v", "mtu", "1500"));

@@ -7,25 +7,31 @@ import java.util.Arrays;
  * The table of an image sent as chunks: the image is cut into chunks of {@code chunkBytes} raw bytes (the last one
  * shorter), each encoded on its own ({@link ChunkEncoding}), and the stream that travels is this manifest followed
  * by every chunk's encoded bytes in order. A receiver that holds the manifest knows, for any byte of the stream,
- * which chunk it belongs to, so blocks may arrive in any order (layout in docs/protocol.md, "Chunks").
+ * which chunk it belongs to, so blocks may arrive in any order; and from each chunk's {@link Fingerprint}, which
+ * chunks its target holds already (layout in docs/protocol.md, "Chunks").
  *
  * <p>Immutable; built by the sender's encoder, parsed (and checked against the Welcome) by the receiver.
  */
 public final class Manifest {
-    public static final int MAGIC = 0x42424d31;
+    public static final int MAGIC = 0x42424d32;
     public static final int MAX_CHUNK_BYTES = 1 << 26;
     private static final int HEADER = 4 + 8 + 4 + 4;
+    /** Per chunk: its encoding and length in one word, then its fingerprint. */
+    private static final int ENTRY = 4 + Fingerprint.BYTES;
     private static final int LENGTH_MASK = (1 << 30) - 1;
 
     private final long imageBytes;
     private final int chunkBytes;
     private final ChunkEncoding[] encodings;
     private final int[] lengths;
+    private final Fingerprint[] fingerprints;
     /** Where each chunk's encoded bytes start in the stream; one more entry for the stream's end. */
     private final long[] starts;
 
-    public Manifest(long imageBytes, int chunkBytes, ChunkEncoding[] encodings, int[] lengths) {
-        if (encodings.length != lengths.length || encodings.length != chunkCount(imageBytes, chunkBytes)) {
+    public Manifest(long imageBytes, int chunkBytes, ChunkEncoding[] encodings, int[] lengths,
+                    Fingerprint[] fingerprints) {
+        if (encodings.length != lengths.length || encodings.length != fingerprints.length
+                || encodings.length != chunkCount(imageBytes, chunkBytes)) {
             throw new IllegalArgumentException(encodings.length + " chunks for an image of " + imageBytes
                     + " bytes in chunks of " + chunkBytes);
         }
@@ -33,6 +39,7 @@ public final class Manifest {
         this.chunkBytes = chunkBytes;
         this.encodings = encodings.clone();
         this.lengths = lengths.clone();
+        this.fingerprints = fingerprints.clone();
         this.starts = new long[lengths.length + 1];
         starts[0] = bytesFor(imageBytes, chunkBytes);
         for (int i = 0; i < lengths.length; i++) {
@@ -52,7 +59,7 @@ public final class Manifest {
 
     public static int chunkCount(long imageBytes, int chunkBytes) {
         long n = (imageBytes + chunkBytes - 1) / chunkBytes;
-        if (n > (Integer.MAX_VALUE - HEADER) / 4) {
+        if (n > (Integer.MAX_VALUE - HEADER) / ENTRY) {
             throw new IllegalArgumentException("image too large for chunks of " + chunkBytes + " bytes");
         }
         return (int) n;
@@ -60,7 +67,7 @@ public final class Manifest {
 
     /** The manifest's length in the stream for an image of this size. */
     public static int bytesFor(long imageBytes, int chunkBytes) {
-        return HEADER + 4 * chunkCount(imageBytes, chunkBytes);
+        return HEADER + ENTRY * chunkCount(imageBytes, chunkBytes);
     }
 
     public ImageEncoding encoding() {
@@ -82,6 +89,11 @@ public final class Manifest {
 
     public int encodedLength(int chunk) {
         return lengths[chunk];
+    }
+
+    /** The fingerprint of the chunk's raw bytes. */
+    public Fingerprint fingerprint(int chunk) {
+        return fingerprints[chunk];
     }
 
     public long streamOffset(int chunk) {
@@ -124,6 +136,7 @@ public final class Manifest {
         out.putInt(MAGIC).putLong(imageBytes).putInt(chunkBytes).putInt(lengths.length);
         for (int i = 0; i < lengths.length; i++) {
             out.putInt(encodings[i].ordinal() << 30 | lengths[i]);
+            fingerprints[i].write(out);
         }
         return out.array();
     }
@@ -147,6 +160,7 @@ public final class Manifest {
         }
         ChunkEncoding[] encodings = new ChunkEncoding[count];
         int[] lengths = new int[count];
+        Fingerprint[] fingerprints = new Fingerprint[count];
         ChunkEncoding[] all = ChunkEncoding.values();
         for (int i = 0; i < count; i++) {
             int word = in.getInt();
@@ -156,8 +170,9 @@ public final class Manifest {
             }
             encodings[i] = all[code];
             lengths[i] = word & LENGTH_MASK;
+            fingerprints[i] = Fingerprint.read(in);
         }
-        Manifest manifest = new Manifest(imageBytes, chunkBytes, encodings, lengths);
+        Manifest manifest = new Manifest(imageBytes, chunkBytes, encodings, lengths, fingerprints);
         if (manifest.streamBytes() != streamBytes) {
             throw new IllegalArgumentException("its chunks add up to " + manifest.streamBytes()
                     + " bytes, but the session sends " + streamBytes);

@@ -15,6 +15,9 @@ import java.util.BitSet;
  * blocks complete, so one missing packet never stalls the disk. With parity, a block is whole as soon as it holds
  * as many symbols, data or parity, as it has data packets: the lost ones are rebuilt.
  *
+ * <p>A delta receiver does not know which blocks it needs until it has compared its target with the manifest:
+ * until {@link #decide} says, packets of the blocks {@link #waitFrom} put aside are ignored and never asked for.
+ *
  * <p>Partial blocks wait in a bounded pool of buffers; when the pool is spent, a sink that takes random writes gets
  * single packets instead (and gives them back for rebuilding), and any other sink loses the packet, which will be
  * asked for again.
@@ -26,6 +29,8 @@ final class BlockAssembler implements BlockProgress {
     private final long[] received;
     private final BitSet complete = new BitSet();
     private final BitSet direct = new BitSet();
+    /** Blocks whose need is not decided yet. */
+    private final BitSet waiting = new BitSet();
     // Indexed by block, like received: a lookup per packet without boxing or hashing.
     private final ByteBuffer[] partial;
     private final HeldParity[] heldParity;
@@ -81,6 +86,9 @@ final class BlockAssembler implements BlockProgress {
     boolean accept(int block, int symbol, ByteBuffer packet, int from, int length) throws IOException {
         if (block < 0 || block >= received.length) {
             return false;
+        }
+        if (waiting.get(block)) {
+            return true;
         }
         int n = geometry.packetsIn(block);
         if (symbol < n) {
@@ -236,13 +244,34 @@ final class BlockAssembler implements BlockProgress {
         return buffer;
     }
 
+    /** Puts the blocks from {@code first} on aside until {@link #decide} says which of them are needed. */
+    void waitFrom(int first) {
+        waiting.set(first, received.length);
+    }
+
+    /** Of the blocks waiting, those in {@code needed} are received as usual, the others count as complete unsent. */
+    void decide(BitSet needed) {
+        for (int b = waiting.nextSetBit(0); b >= 0; b = waiting.nextSetBit(b + 1)) {
+            if (!needed.get(b)) {
+                complete.set(b);
+                completeBlocks++;
+                bytesComplete += geometry.blockLength(b);
+            }
+        }
+        waiting.clear();
+    }
+
     boolean isComplete(int block) {
         return complete.get(block);
     }
 
     @Override
     public int nextIncomplete(int from) {
-        return Math.min(complete.nextClearBit(from), received.length);
+        int b = complete.nextClearBit(from);
+        while (b < received.length && waiting.get(b)) {
+            b = complete.nextClearBit(waiting.nextClearBit(b));
+        }
+        return Math.min(b, received.length);
     }
 
     @Override

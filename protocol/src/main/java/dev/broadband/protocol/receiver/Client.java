@@ -6,6 +6,7 @@ import dev.broadband.protocol.session.SessionInfo;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sink.DecodingSink;
 import dev.broadband.protocol.sink.Sink;
+import dev.broadband.protocol.sink.Survey;
 import dev.broadband.protocol.transport.PacketPort;
 import dev.broadband.protocol.wire.BlockNeed;
 import dev.broadband.protocol.wire.ClientPhase;
@@ -18,6 +19,8 @@ import dev.broadband.protocol.wire.ControlMessage.Join;
 import dev.broadband.protocol.wire.ControlMessage.Nack;
 import dev.broadband.protocol.wire.ControlMessage.Reject;
 import dev.broadband.protocol.wire.ControlMessage.SenderStatus;
+import dev.broadband.protocol.wire.ControlMessage.Want;
+import dev.broadband.protocol.wire.ControlMessage.WantAck;
 import dev.broadband.protocol.wire.ControlMessage.Welcome;
 import dev.broadband.protocol.wire.MalformedPacketException;
 import dev.broadband.protocol.wire.WireCodec;
@@ -75,6 +78,16 @@ public final class Client {
     private RepairRequester repairs;
     private ReceivePacing pacing;
     private Sink sink;
+    /** The sink that decodes chunks, when the image travels as chunks. */
+    private DecodingSink decoding;
+    private boolean parity;
+    /** Blocks holding the manifest: what a delta receiver takes before it knows what else it needs. */
+    private int manifestBlocks;
+    private boolean surveying;
+    /** What the target held, once compared with the manifest; null without a survey. */
+    private Survey survey;
+    /** What a delta receiver asked for and the sender has not acknowledged all of; no repairs are asked meanwhile. */
+    private DeltaRequest delta;
     private ClientPhase phase = ClientPhase.RECEIVING;
     private String abortReason;
     private long lastHeard;
@@ -115,7 +128,7 @@ public final class Client {
             begin(welcome);
             Sha256 written = receiveAndVerify();
             String problem = judge(written);
-            return conclude(problem == null, problem == null ? "verified sha256 " + written.hex() : problem);
+            return conclude(problem == null, problem == null ? "verified sha256 " + written.hex() + kept() : problem);
         } catch (SessionFailure failure) {
             return session == null ? new ClientResult(false, failure.getMessage(), 0, 0, false, packetsDropped)
                     : conclude(false, failure.getMessage());
@@ -137,7 +150,7 @@ public final class Client {
         while (true) {
             long now = System.nanoTime();
             if (now >= nextJoin) {
-                send(new Join(0, clientId, config.name()));
+                send(new Join(0, clientId, config.name(), config.delta()));
                 nextJoin = now + (now - start < PATIENCE ? JOIN_INTERVAL : PATIENT_JOIN_INTERVAL);
             }
             while (port.receiveControl(in) != null) {
@@ -219,6 +232,7 @@ public final class Client {
             throw new SessionFailure(hashProblem);
         }
         checkDatagramFits(g);
+        parity = w.parity();
         view = new CarouselView(g.blockCount(), w.statusSeq(), w.parity());
         repairs = new RepairRequester(g.blockCount(), REPAIR, random.split());
         port.listenData(w.dataPort(), w.multicastGroup());
@@ -241,9 +255,52 @@ public final class Client {
                 throw new SessionFailure("the server sends the image as compressed chunks, which " + sink.description()
                         + " cannot take yet: give --output FILE or a device, or run the server with --encoding raw");
             }
-            sink = new DecodingSink(sink, w.encoding(), g.imageSize(), config.bufferBytes());
+            surveying = config.delta() && !sink.blank();
+            decoding = new DecodingSink(sink, w.encoding(), g.imageSize(), config.bufferBytes(), surveying);
+            sink = decoding;
         }
         blocks = new BlockAssembler(g, sink, config.bufferBytes(), w.parity());
+        if (w.encoding() != null && config.delta()) {
+            manifestBlocks = g.blockAt(w.encoding().manifestBytes() - 1) + 1;
+            if (surveying) {
+                blocks.waitFrom(manifestBlocks);
+                log.info("{} may hold chunks of the image already: comparing it with the manifest before asking for"
+                        + " the rest", sink.description());
+            } else {
+                delta = DeltaRequest.everything(g, manifestBlocks);
+                sendWants();
+            }
+        }
+    }
+
+    /** The target was compared with the manifest: what it lacks is asked for, the rest counts as received. */
+    private void takeSurvey(Survey surveyed) throws IOException {
+        survey = surveyed;
+        Geometry g = session.geometry();
+        delta = DeltaRequest.forChunks(g, decoding.manifest(), survey.lacking(), manifestBlocks);
+        blocks.decide(delta.needed());
+        long imageBytes = decoding.manifest().encoding().imageBytes();
+        log.info("{} holds {} of the image's {} chunks already ({} of {}): receiving the other {} ({} in {} blocks)",
+                sink.description(), survey.held(), survey.chunks(), Units.formatBytes(survey.heldBytes()),
+                Units.formatBytes(imageBytes), survey.chunks() - survey.held(),
+                Units.formatBytes(delta.blocks() * g.blockBytes()), delta.blocks());
+        if (survey.unreadable() > 0) {
+            log.warn("{} chunk ranges of {} could not be read ({}): receiving them instead; if writing there fails"
+                    + " too, the device is failing", survey.unreadable(), sink.description(), survey.unreadableReason());
+        }
+        sendWants();
+    }
+
+    /** For the result: how much of the image was on the target already, which a user re-imaging wants to know. */
+    private String kept() {
+        return survey == null || survey.held() == 0 ? "" : " (" + survey.held() + " of its " + survey.chunks()
+                + " chunks, " + Units.formatBytes(survey.heldBytes()) + ", were on the target already)";
+    }
+
+    private void sendWants() throws IOException {
+        for (Want want : delta.unacknowledged(sessionId, clientId)) {
+            send(want);
+        }
     }
 
     /**
@@ -291,6 +348,13 @@ public final class Client {
             int burst = drainData(now);
             drainControl(now);
             checkSession(now);
+            if (surveying) {
+                Survey surveyed = surveyOf(decoding);
+                if (surveyed != null) {
+                    surveying = false;
+                    takeSurvey(surveyed);
+                }
+            }
             if (verification == null && blocks.allComplete()) {
                 phase = ClientPhase.VERIFYING;
                 log.info("all {} bytes received{}; verifying {}", session.imageSize(),
@@ -308,12 +372,15 @@ public final class Client {
             if (verification != null && verification.isDone() && imageSha256 != null) {
                 return outcome(verification);
             }
-            if (now >= nextRepair && verification == null) {
+            if (now >= nextRepair && verification == null && delta == null) {
                 askForRepairs(now);
                 nextRepair = now + REPAIR.tickNanos();
             }
             if (now >= nextBeat) {
                 beat();
+                if (delta != null) {
+                    sendWants();
+                }
                 progress.progress(verification == null ? "receiving" : "verifying",
                         verification == null ? blocks.bytesComplete() : (long) (verified[0] * session.imageSize()),
                         session.imageSize());
@@ -328,6 +395,14 @@ public final class Client {
             } else {
                 port.await(Math.max(0, Math.min(nextRepair, nextBeat) - System.nanoTime()));
             }
+        }
+    }
+
+    private static Survey surveyOf(DecodingSink decoding) throws SessionFailure {
+        try {
+            return decoding.survey();
+        } catch (IOException e) {
+            throw new SessionFailure(e.getMessage());
         }
     }
 
@@ -420,6 +495,11 @@ public final class Client {
                 lastHeard = now;
                 if (message instanceof Abort abort) {
                     abortReason = abort.reason();
+                } else if (message instanceof WantAck ack && ack.clientId() == clientId && delta != null
+                        && delta.acknowledge(ack)) {
+                    // A block the carousel offered before it heard our Want was not lost: count from its answer on.
+                    view = new CarouselView(session.geometry().blockCount(), delta.statusSeq(), parity);
+                    delta = null;
                 }
             } catch (MalformedPacketException e) {
                 packetsDropped++;

@@ -15,15 +15,17 @@ import java.time.Duration;
  * @param bufferBytes memory for partial blocks (and for stdout, for blocks waiting for an earlier one)
  * @param clientId how the server knows this client; 0 for a fresh random one
  * @param dryRun check the target and report what would be written, writing nothing
+ * @param delta when the image travels as chunks, compare the target with them first and receive only the chunks it
+ *     lacks (a target the sink just created holds none, and is sent everything at once)
  */
 public record ClientConfig(InetSocketAddress server, String name, Sha256 expectedSha256, Duration waitForServer,
-                           Duration serverTimeout, long bufferBytes, long clientId, boolean dryRun) {
+                           Duration serverTimeout, long bufferBytes, long clientId, boolean dryRun, boolean delta) {
     public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_BUFFER_BYTES = 256L << 20;
 
     public ClientConfig(InetSocketAddress server, String name, Sha256 expectedSha256, Duration waitForServer,
                         Duration serverTimeout, long bufferBytes) {
-        this(server, name, expectedSha256, waitForServer, serverTimeout, bufferBytes, 0, false);
+        this(server, name, expectedSha256, waitForServer, serverTimeout, bufferBytes, 0, false, true);
     }
 
     /**

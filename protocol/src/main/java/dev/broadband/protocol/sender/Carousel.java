@@ -10,7 +10,8 @@ import java.util.List;
  * Decides which block the sender transmits next and what of it. It cycles over the blocks in order (the
  * carousel), sending each block's data packets that somebody still needs; a NACKed block jumps the queue, lowest
  * first, so that a loss is repaired within moments and never by rewinding the image. A client that joins marks
- * every block as needed, and catches up as the carousel comes round again, without holding the others back.
+ * every block as needed, and catches up as the carousel comes round again, without holding the others back; a
+ * delta client marks the manifest's blocks, then those its Want names, so a block nobody lacks is never sent.
  *
  * <p>Repair is by parity when {@code parity} is on: a NACK says how many symbols a receiver still lacks, and the
  * block gets that many new parity packets, the largest count asked for, since one parity packet repairs a
@@ -57,7 +58,12 @@ public final class Carousel {
 
     /** A client joined: it needs every packet of every block. */
     public void needEverything() {
-        for (int b = 0; b < need.length; b++) {
+        needBlocks(0, need.length);
+    }
+
+    /** A client needs every packet of the blocks [from, to): they go out as the carousel comes to them. */
+    public void needBlocks(int from, int to) {
+        for (int b = Math.max(0, from); b < Math.min(to, need.length); b++) {
             boolean wasPending = pending(b);
             need[b] |= geometry.fullMask(b);
             countIfNew(b, wasPending);

@@ -8,6 +8,7 @@ import dev.broadband.protocol.wire.ClientPhase;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,9 @@ public final class ClientRegistry {
         long overflowDrops = -1;
         String message = "";
         long lastHeard;
+        /** The parts of its Want heard so far, and the blocks they asked for. */
+        final BitSet wantParts = new BitSet();
+        long blocksWanted;
 
         Client(long id, String name, SocketAddress address, long now) {
             this.id = id;
@@ -54,6 +58,8 @@ public final class ClientRegistry {
         }
         existing.address = address;
         existing.overflowDrops = -1;
+        existing.wantParts.clear();
+        existing.blocksWanted = 0;
         if (existing.state == ClientState.DROPPED || !existing.state.isDone()) {
             existing.state = ClientState.JOINED;
             existing.bytesDone = 0;
@@ -64,6 +70,29 @@ public final class ClientRegistry {
 
     public boolean knows(long id) {
         return clients.containsKey(id);
+    }
+
+    /** What a client's Want came to once all its parts were heard. */
+    public record Wanted(String name, long blocks) {}
+
+    /**
+     * A part of a client's Want, asking for {@code blocks} blocks.
+     * @return whether the part is news (a repeat, whose acknowledgement was lost, is not queued again)
+     */
+    public boolean want(long id, int part, long blocks, long now) {
+        Client c = heard(id, now);
+        if (c == null || c.wantParts.get(part)) {
+            return false;
+        }
+        c.wantParts.set(part);
+        c.blocksWanted += blocks;
+        return true;
+    }
+
+    /** @return what the client wants in all once every one of its {@code parts} was heard, else null */
+    public Wanted wanted(long id, int parts) {
+        Client c = clients.get(id);
+        return c != null && c.wantParts.cardinality() == parts ? new Wanted(c.name, c.blocksWanted) : null;
     }
 
     public void countRepairs(long id, long packets, long now) {

@@ -2,6 +2,7 @@ package dev.broadband.protocol.sender;
 
 import dev.broadband.protocol.chunk.ChunkCodec;
 import dev.broadband.protocol.chunk.ChunkEncoding;
+import dev.broadband.protocol.chunk.Fingerprint;
 import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.session.Sha256;
 import java.io.IOException;
@@ -20,8 +21,9 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Cuts an image into chunks and encodes them before the session starts: zero chunks become marks, the others are
- * compressed with zstd on every core where that saves bytes. The raw image's SHA-256 is taken in the same pass, on
- * a thread of its own, so clients are told it in their Welcome.
+ * compressed with zstd on every core where that saves bytes, and every chunk is fingerprinted for receivers whose
+ * target may hold it already. The raw image's SHA-256 is taken in the same pass, on a thread of its own, so clients
+ * are told it in their Welcome.
  */
 public final class ImageEncoder {
     /** Frisbee's chunk: large enough that zstd loses little to chunking, small enough to skip zeros finely. */
@@ -63,6 +65,7 @@ public final class ImageEncoder {
             MessageDigest digest = Sha256.newDigest();
             ChunkEncoding[] encodings = new ChunkEncoding[chunks];
             int[] lengths = new int[chunks];
+            Fingerprint[] fingerprints = new Fingerprint[chunks];
             long[] storeOffsets = new long[chunks];
             // Chunks read and not yet stored, each with its hashing: at most this many raw chunks in memory.
             ArrayDeque<InFlight> window = new ArrayDeque<>();
@@ -74,14 +77,17 @@ public final class ImageEncoder {
                     int length = (int) Math.min(CHUNK_BYTES, size - offset);
                     ByteBuffer raw = ByteBuffer.allocate(length);
                     image.read(offset, length, raw);
-                    window.add(new InFlight(compressors.submit(() -> ChunkCodec.encode(raw.array(), length)),
+                    window.add(new InFlight(compressors.submit(() -> new Coded(ChunkCodec.encode(raw.array(), length),
+                                    Fingerprint.of(raw.array(), 0, length))),
                             hasher.submit(() -> digest.update(raw.array(), 0, length))));
                     i++;
                     continue;
                 }
                 InFlight oldest = window.poll();
-                ChunkCodec.Encoded encoded = oldest.encoded().get();
+                Coded coded = oldest.coded().get();
+                ChunkCodec.Encoded encoded = coded.encoded();
                 oldest.hashed().get();
+                fingerprints[done] = coded.fingerprint();
                 encodings[done] = encoded.encoding();
                 lengths[done] = encoded.length();
                 if (encoded.encoding() == ChunkEncoding.ZSTD) {
@@ -93,7 +99,7 @@ public final class ImageEncoder {
                 }
                 done++;
             }
-            Manifest manifest = new Manifest(size, CHUNK_BYTES, encodings, lengths);
+            Manifest manifest = new Manifest(size, CHUNK_BYTES, encodings, lengths, fingerprints);
             return new EncodedImage(image, manifest, storeOffsets, store, storePath, Sha256.of(digest.digest()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,8 +117,10 @@ public final class ImageEncoder {
         }
     }
 
-    /** A chunk being compressed and hashed. */
-    private record InFlight(Future<ChunkCodec.Encoded> encoded, Future<?> hashed) {}
+    /** A chunk being encoded and fingerprinted, and added to the image's hash. */
+    private record InFlight(Future<Coded> coded, Future<?> hashed) {}
+
+    private record Coded(ChunkCodec.Encoded encoded, Fingerprint fingerprint) {}
 
     private static <E extends Exception> E discard(FileChannel store, Path path, E failure) {
         try {

@@ -10,6 +10,7 @@ import dev.broadband.protocol.session.SessionInfo;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.transport.PacketPort;
 import dev.broadband.protocol.wire.BlockNeed;
+import dev.broadband.protocol.wire.BlockRange;
 import dev.broadband.protocol.wire.ControlMessage;
 import dev.broadband.protocol.wire.ControlMessage.Abort;
 import dev.broadband.protocol.wire.ControlMessage.Done;
@@ -19,6 +20,8 @@ import dev.broadband.protocol.wire.ControlMessage.Join;
 import dev.broadband.protocol.wire.ControlMessage.Nack;
 import dev.broadband.protocol.wire.ControlMessage.Reject;
 import dev.broadband.protocol.wire.ControlMessage.SenderStatus;
+import dev.broadband.protocol.wire.ControlMessage.Want;
+import dev.broadband.protocol.wire.ControlMessage.WantAck;
 import dev.broadband.protocol.wire.ControlMessage.Welcome;
 import dev.broadband.protocol.wire.MalformedPacketException;
 import dev.broadband.protocol.wire.WireCodec;
@@ -245,7 +248,9 @@ public final class Server {
             packetsDropped++;
             return;
         }
-        if (message instanceof Nack nack && clients.knows(nack.clientId())) {
+        if (message instanceof Want want && clients.knows(want.clientId())) {
+            takeWant(want, from, now);
+        } else if (message instanceof Nack nack && clients.knows(nack.clientId())) {
             nacksReceived++;
             for (BlockNeed need : nack.needs()) {
                 carousel.requestRepair(need.block(), need.mask());
@@ -270,14 +275,36 @@ public final class Server {
         }
     }
 
+    private void takeWant(Want want, SocketAddress from, long now) throws IOException {
+        long blocks = want.ranges().stream().mapToLong(r -> r.to() - r.from()).sum();
+        if (clients.want(want.clientId(), want.part(), blocks, now)) {
+            for (BlockRange range : want.ranges()) {
+                carousel.needBlocks(range.from(), range.to());
+            }
+            ClientRegistry.Wanted wanted = clients.wanted(want.clientId(), want.parts());
+            if (wanted != null) {
+                log.info("client {} ({}) compared its target with the manifest: it needs {} of the {} blocks ({})",
+                        wanted.name(), Units.formatAddress(from), wanted.blocks(), geometry.blockCount(),
+                        Units.formatBytes(wanted.blocks() * geometry.blockBytes()));
+            }
+        }
+        sendTo(new WantAck(sessionId, want.clientId(), want.part(), statusSeq + 1), from);
+    }
+
     private void admit(Join join, SocketAddress from, long now) throws IOException {
         if (phase.isOver()) {
             sendTo(new Reject(sessionId, join.clientId(), "the session is over"), from);
             return;
         }
         ClientRegistry.Admission admission = clients.join(join.clientId(), join.name(), from, now);
+        boolean delta = join.delta() && image.encoding() != null;
         if (admission != ClientRegistry.Admission.REPEATED) {
-            carousel.needEverything();
+            if (delta) {
+                // Its Want says what else it needs once it has compared its target with the manifest.
+                carousel.needBlocks(0, geometry.blockAt(image.encoding().manifestBytes() - 1) + 1);
+            } else {
+                carousel.needEverything();
+            }
             if (firstJoinAt < 0) {
                 firstJoinAt = now;
             }
@@ -285,9 +312,10 @@ public final class Server {
                 log.info("client {} rejoined from {}: it restarted, and catches up from the carousel", join.name(),
                         Units.formatAddress(from));
             } else {
-                log.info("client {} ({}) joined{}", join.name(), Units.formatAddress(from),
+                log.info("client {} ({}) joined{}{}", join.name(), Units.formatAddress(from),
                         phase == SessionPhase.STREAMING ? " while streaming: it catches up from the carousel"
-                                : ", " + clients.size() + " now");
+                                : ", " + clients.size() + " now",
+                        delta ? "; it compares its target with the manifest and asks only for what it lacks" : "");
             }
         }
         InetAddress destination = config.destination().getAddress();

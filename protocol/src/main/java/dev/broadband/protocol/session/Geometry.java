@@ -43,6 +43,11 @@ public record Geometry(long imageSize, int payloadSize, int blockPackets) {
         return block * blockBytes();
     }
 
+    /** The block that holds this byte of the image. */
+    public int blockAt(long offset) {
+        return (int) (offset / blockBytes());
+    }
+
     public int blockLength(int block) {
         return (int) Math.min(blockBytes(), imageSize - blockOffset(block));
     }

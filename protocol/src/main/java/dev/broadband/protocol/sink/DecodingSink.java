@@ -2,11 +2,13 @@ package dev.broadband.protocol.sink;
 
 import dev.broadband.protocol.chunk.ChunkCodec;
 import dev.broadband.protocol.chunk.ChunkEncoding;
+import dev.broadband.protocol.chunk.Fingerprint;
 import dev.broadband.protocol.chunk.ImageEncoding;
 import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.session.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -22,8 +24,13 @@ import java.util.function.DoubleConsumer;
  * decoding thread of its own. Only then is the range final for the target's read-back verification, which hashes
  * the raw image.
  *
- * <p>Until the manifest (the stream's first bytes) is whole, blocks past it wait in memory, up to
- * {@code maxPending} bytes; beyond that a block is refused and asked for again later (one holding manifest bytes
+ * <p>A target that may hold the image already (a device with the previous version, a file of an interrupted
+ * transfer) is surveyed first: once the manifest is whole, every chunk's range is read and compared with its
+ * fingerprint, and the chunks that match stay as they are, their stream bytes skipped, and count as final at once.
+ * The read-back verification still hashes every byte, so a chunk wrongly trusted fails the transfer.
+ *
+ * <p>Until the manifest (the stream's first bytes) is whole, and the survey done, blocks past it wait in memory, up
+ * to {@code maxPending} bytes; beyond that a block is refused and asked for again later (one holding manifest bytes
  * is always taken).
  */
 public final class DecodingSink implements Sink {
@@ -40,8 +47,18 @@ public final class DecodingSink implements Sink {
     private int[] lacking;
     private final ExecutorService decoder;
     private volatile IOException failure;
+    private final boolean survey;
+    /** Set by the decoding thread when the survey is done; taken by the receiving thread in {@link #survey()}. */
+    private volatile Survey surveyed;
+    /** Chunks the target holds already, known once the survey was taken; their stream bytes are skipped. */
+    private BitSet held;
 
     public DecodingSink(Sink target, ImageEncoding encoding, long streamBytes, long maxPending) {
+        this(target, encoding, streamBytes, maxPending, false);
+    }
+
+    /** @param survey compare the target with the manifest first and keep the chunks it holds */
+    public DecodingSink(Sink target, ImageEncoding encoding, long streamBytes, long maxPending, boolean survey) {
         if (!target.randomAccess()) {
             throw new IllegalArgumentException(target.description() + " does not take random writes");
         }
@@ -49,6 +66,7 @@ public final class DecodingSink implements Sink {
         this.encoding = encoding;
         this.streamBytes = streamBytes;
         this.maxPending = maxPending;
+        this.survey = survey;
         this.manifestBytes = new byte[encoding.manifestBytes()];
         this.decoder = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "chunk-decoder " + target.description());
@@ -60,33 +78,37 @@ public final class DecodingSink implements Sink {
     @Override
     public boolean write(long offset, ByteBuffer data) throws IOException {
         rethrow();
-        if (manifest == null) {
-            long end = offset + data.remaining();
-            long beyond = end - Math.max(offset, manifestBytes.length);
-            // A block with manifest bytes is always taken: it is what lets the others be placed.
-            if (offset >= manifestBytes.length && pendingBytes + beyond > maxPending) {
-                return false;
-            }
-            if (offset < manifestBytes.length) {
-                int n = (int) (Math.min(end, manifestBytes.length) - offset);
-                data.get(data.position(), manifestBytes, (int) offset, n);
-                data.position(data.position() + n);
-                manifestReceived += n;
-                offset += n;
-            }
-            if (data.hasRemaining()) {
-                byte[] copy = new byte[data.remaining()];
-                data.get(copy);
-                pending.put(offset, copy);
-                pendingBytes += copy.length;
-            }
-            if (manifestReceived == manifestBytes.length) {
-                takeManifest();
-            }
+        if (manifest != null && (!survey || held != null)) {
+            place(offset, data);
             return true;
         }
-        place(offset, data);
+        // A block with manifest bytes is always taken: it is what lets the others be placed.
+        boolean manifestPart = manifest == null && offset < manifestBytes.length;
+        if (!manifestPart && pendingBytes + data.remaining() > maxPending) {
+            return false;
+        }
+        if (manifestPart) {
+            int n = (int) (Math.min(offset + data.remaining(), manifestBytes.length) - offset);
+            data.get(data.position(), manifestBytes, (int) offset, n);
+            data.position(data.position() + n);
+            manifestReceived += n;
+            offset += n;
+        }
+        if (data.hasRemaining()) {
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            pending.put(offset, copy);
+            pendingBytes += copy.length;
+        }
+        if (manifest == null && manifestReceived == manifestBytes.length) {
+            takeManifest();
+        }
         return true;
+    }
+
+    /** The manifest, once whole; null before. */
+    public Manifest manifest() {
+        return manifest;
     }
 
     private void takeManifest() throws IOException {
@@ -99,15 +121,82 @@ public final class DecodingSink implements Sink {
         lacking = new int[manifest.chunks()];
         for (int i = 0; i < lacking.length; i++) {
             lacking[i] = manifest.encodedLength(i);
+        }
+        if (survey) {
+            decoder.execute(this::runSurvey);
+            return;
+        }
+        for (int i = 0; i < lacking.length; i++) {
             if (manifest.encodingOf(i) == ChunkEncoding.ZERO) {
                 whole(i);
             }
         }
+        placePending();
+    }
+
+    private void placePending() throws IOException {
         for (Map.Entry<Long, byte[]> e : pending.entrySet()) {
             place(e.getKey(), ByteBuffer.wrap(e.getValue()));
         }
         pending.clear();
         pendingBytes = 0;
+    }
+
+    /** On the decoding thread: reads every chunk's range of the target and compares it with its fingerprint. */
+    private void runSurvey() {
+        BitSet lackingChunks = new BitSet();
+        long heldBytes = 0;
+        int unreadable = 0;
+        String reason = null;
+        byte[] raw = new byte[encoding.chunkBytes()];
+        try {
+            for (int i = 0; i < manifest.chunks(); i++) {
+                int length = manifest.rawLength(i);
+                try {
+                    target.read(manifest.rawOffset(i), ByteBuffer.wrap(raw, 0, length));
+                } catch (IOException e) {
+                    // What cannot be read is fetched, never trusted; writing it will say whether the target is sound.
+                    unreadable++;
+                    reason = reason != null ? reason : e.getMessage() != null ? e.getMessage() : e.toString();
+                    lackingChunks.set(i);
+                    continue;
+                }
+                if (Fingerprint.of(raw, 0, length).equals(manifest.fingerprint(i))) {
+                    heldBytes += length;
+                } else {
+                    lackingChunks.set(i);
+                }
+            }
+            surveyed = new Survey(lackingChunks, manifest.chunks(), heldBytes, unreadable, reason);
+        } catch (RuntimeException e) {
+            failure = new IOException("comparing " + target.description() + " with the image failed: " + e, e);
+        }
+    }
+
+    /**
+     * Called by the receiving thread until it answers: null while the target is being compared with the manifest
+     * (or when no survey was asked for), then, once, what the target holds. From then on the chunks it holds are
+     * final and their bytes in the stream are skipped; the others are received as usual.
+     */
+    public Survey survey() throws IOException {
+        rethrow();
+        Survey done = surveyed;
+        if (done == null || held != null) {
+            return null;
+        }
+        BitSet lackingChunks = done.lacking();
+        held = new BitSet(manifest.chunks());
+        held.set(0, manifest.chunks());
+        held.andNot(lackingChunks);
+        for (int i = 0; i < manifest.chunks(); i++) {
+            if (held.get(i)) {
+                markFinal(i);
+            } else if (manifest.encodingOf(i) == ChunkEncoding.ZERO) {
+                whole(i);
+            }
+        }
+        placePending();
+        return done;
     }
 
     /** Writes stream bytes past the manifest where their chunks' raw bytes go. */
@@ -117,14 +206,15 @@ public final class DecodingSink implements Sink {
             int chunk = manifest.chunkAt(at);
             long within = at - manifest.streamOffset(chunk);
             int n = (int) Math.min(data.remaining(), manifest.encodedLength(chunk) - within);
-            ByteBuffer piece = data.slice(data.position(), n);
-            target.write(manifest.rawOffset(chunk) + within, piece);
+            if (held == null || !held.get(chunk)) {
+                target.write(manifest.rawOffset(chunk) + within, data.slice(data.position(), n));
+                lacking[chunk] -= n;
+                if (lacking[chunk] == 0) {
+                    whole(chunk);
+                }
+            }
             data.position(data.position() + n);
             at += n;
-            lacking[chunk] -= n;
-            if (lacking[chunk] == 0) {
-                whole(chunk);
-            }
         }
     }
 

@@ -31,11 +31,22 @@ public final class FileSink implements Sink {
 
     /** Opens {@code path} for an image of {@code imageSize} bytes; the message of a refusal says what to do. */
     public static FileSink open(Path path, long imageSize) throws IOException {
-        return open(path, imageSize, new DeviceCheck(BlockDevices.SYSTEM));
+        return open(path, imageSize, new DeviceCheck(BlockDevices.SYSTEM), false);
     }
 
-    /** @param check what a block device must pass first, with the view of the mounts that counts here */
-    public static FileSink open(Path path, long imageSize, DeviceCheck check) throws IOException {
+    /**
+     * As {@link #open}, but a regular file that exists keeps its bytes until they are overwritten: an earlier version
+     * of the image, or an interrupted transfer of this one, whose chunks a delta transfer need not receive again.
+     */
+    public static FileSink openKeeping(Path path, long imageSize) throws IOException {
+        return open(path, imageSize, new DeviceCheck(BlockDevices.SYSTEM), true);
+    }
+
+    /**
+     * @param check what a block device must pass first, with the view of the mounts that counts here
+     * @param keep keep an existing regular file's bytes (a device's are always kept until written)
+     */
+    public static FileSink open(Path path, long imageSize, DeviceCheck check, boolean keep) throws IOException {
         if (Files.isDirectory(path)) {
             throw new IOException(path + " is a directory: give a file or a block device as --output");
         }
@@ -48,13 +59,16 @@ public final class FileSink implements Sink {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IOException("cannot create " + path + ": directory " + parent + " does not exist");
         }
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        if (imageSize > 0) {
+        boolean fresh = !keep || !Files.isRegularFile(path) || Files.size(path) == 0;
+        FileChannel channel = fresh
+                ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (imageSize > 0 && channel.size() < imageSize) {
             // At its size from the start: ranges left for zeros are holes that read back as zeros.
             channel.write(ByteBuffer.allocate(1), imageSize - 1);
         }
-        return new FileSink(channel, path, imageSize, true);
+        return new FileSink(channel, path, imageSize, fresh);
     }
 
     @Override
@@ -83,6 +97,11 @@ public final class FileSink implements Sink {
     @Override
     public boolean randomAccess() {
         return true;
+    }
+
+    @Override
+    public boolean blank() {
+        return fresh;
     }
 
     @Override

@@ -17,6 +17,11 @@ public interface Sink extends Closeable {
     /** Whether single packets may be written anywhere at any time (a file or device can; stdout cannot). */
     boolean randomAccess();
 
+    /** Whether the target was just created and so holds nothing of any image worth comparing. */
+    default boolean blank() {
+        return false;
+    }
+
     /** The bytes [offset, offset + length) are all written and final: a sink may start verifying them. */
     default void completed(long offset, long length) throws IOException {}
 

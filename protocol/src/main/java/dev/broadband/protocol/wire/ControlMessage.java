@@ -10,8 +10,12 @@ import java.util.List;
 public sealed interface ControlMessage {
     long session();
 
-    /** Client to server: let me in. Session 0 when the client does not know it yet. */
-    record Join(long session, long clientId, String name) implements ControlMessage {}
+    /**
+     * Client to server: let me in. Session 0 when the client does not know it yet. With {@code delta} its target may
+     * hold chunks of the image already: when the image travels as chunks, the client is sent only the manifest until
+     * its {@link Want} says which blocks it lacks.
+     */
+    record Join(long session, long clientId, String name, boolean delta) implements ControlMessage {}
 
     /**
      * Server to one client: the session, the first status sent after the client was admitted, and whether repair
@@ -23,6 +27,22 @@ public sealed interface ControlMessage {
 
     /** Server to one client: you cannot join, and why. */
     record Reject(long session, long clientId, String reason) implements ControlMessage {}
+
+    /**
+     * Client to server: of the stream, I need these blocks (a delta client, once it compared its target with the
+     * manifest); part {@code part} of {@code parts}, each repeated until acknowledged.
+     */
+    record Want(long session, long clientId, int part, int parts, List<BlockRange> ranges) implements ControlMessage {
+        public Want {
+            ranges = List.copyOf(ranges);
+        }
+    }
+
+    /**
+     * Server to one client: this part of your Want is queued; statuses from {@code statusSeq} on count it, so a
+     * block offered since then and still lacking was lost.
+     */
+    record WantAck(long session, long clientId, int part, int statusSeq) implements ControlMessage {}
 
     /** Client to server: these blocks lack these packets. */
     record Nack(long session, long clientId, List<BlockNeed> needs) implements ControlMessage {}

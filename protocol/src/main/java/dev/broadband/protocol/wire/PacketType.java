@@ -2,7 +2,8 @@ package dev.broadband.protocol.wire;
 
 /** The type byte of the common header; its high bit says a MAC trails the packet. */
 enum PacketType {
-    DATA(1), JOIN(2), WELCOME(3), REJECT(4), NACK(5), HEARTBEAT(6), DONE(7), DONE_ACK(8), SENDER_STATUS(9), ABORT(10);
+    DATA(1), JOIN(2), WELCOME(3), REJECT(4), NACK(5), HEARTBEAT(6), DONE(7), DONE_ACK(8), SENDER_STATUS(9), ABORT(10),
+    WANT(11), WANT_ACK(12);
 
     /** By code, read once: {@code values()} copies its array at every call, and this runs for every packet. */
     private static final PacketType[] BY_CODE = new PacketType[128];

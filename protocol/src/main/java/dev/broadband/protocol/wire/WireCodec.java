@@ -11,6 +11,8 @@ import dev.broadband.protocol.wire.ControlMessage.Join;
 import dev.broadband.protocol.wire.ControlMessage.Nack;
 import dev.broadband.protocol.wire.ControlMessage.Reject;
 import dev.broadband.protocol.wire.ControlMessage.SenderStatus;
+import dev.broadband.protocol.wire.ControlMessage.Want;
+import dev.broadband.protocol.wire.ControlMessage.WantAck;
 import dev.broadband.protocol.wire.ControlMessage.Welcome;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -27,7 +29,7 @@ import java.util.List;
  */
 public final class WireCodec {
     public static final int MAGIC = 0x4242;
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
     /** IPv4 and UDP headers: an MTU less these is the largest datagram that crosses unfragmented. */
@@ -44,6 +46,7 @@ public final class WireCodec {
     public static final int MAX_MTU = 9000;
     public static final int MAX_DATA_DATAGRAM = largestDatagram(MAX_MTU);
     public static final int MAX_NEEDS_PER_PACKET = 100;
+    public static final int MAX_RANGES_PER_PACKET = 160;
     private static final int MAC_FLAG = 0x80;
     private static final int MAX_TEXT = 1000;
 
@@ -155,7 +158,7 @@ public final class WireCodec {
         out.clear();
         if (message instanceof Join m) {
             putHeader(out, PacketType.JOIN, m.session());
-            out.putLong(m.clientId());
+            out.putLong(m.clientId()).put((byte) (m.delta() ? 1 : 0));
             putText(out, m.name());
         } else if (message instanceof Welcome m) {
             putHeader(out, PacketType.WELCOME, m.session());
@@ -175,6 +178,13 @@ public final class WireCodec {
             putHeader(out, PacketType.REJECT, m.session());
             out.putLong(m.clientId());
             putText(out, m.reason());
+        } else if (message instanceof Want m) {
+            putHeader(out, PacketType.WANT, m.session());
+            out.putLong(m.clientId()).putInt(m.part()).putInt(m.parts());
+            putRanges(out, m.ranges());
+        } else if (message instanceof WantAck m) {
+            putHeader(out, PacketType.WANT_ACK, m.session());
+            out.putLong(m.clientId()).putInt(m.part()).putInt(m.statusSeq());
         } else if (message instanceof Nack m) {
             putHeader(out, PacketType.NACK, m.session());
             out.putLong(m.clientId());
@@ -211,7 +221,9 @@ public final class WireCodec {
             PacketType type = PacketType.of(Byte.toUnsignedInt(in.get()) & ~MAC_FLAG);
             long session = in.getLong();
             ControlMessage message = switch (type) {
-                case JOIN -> new Join(session, in.getLong(), getText(in));
+                case JOIN -> decodeJoin(session, in);
+                case WANT -> decodeWant(session, in);
+                case WANT_ACK -> new WantAck(session, in.getLong(), in.getInt(), in.getInt());
                 case WELCOME -> decodeWelcome(session, in);
                 case REJECT -> new Reject(session, in.getLong(), getText(in));
                 case NACK -> new Nack(session, in.getLong(), getNeeds(in));
@@ -261,6 +273,47 @@ public final class WireCodec {
         ImageEncoding encoding = encoded == 0 ? null : new ImageEncoding(in.getLong(), in.getInt(), in.getInt());
         return new Welcome(session, clientId, new Geometry(size, payload, blockPackets), sha, multicast,
                 port, statusSeq, parity, encoding);
+    }
+
+    private static Join decodeJoin(long session, ByteBuffer in) throws MalformedPacketException {
+        long clientId = in.getLong();
+        boolean delta = flag(in.get());
+        return new Join(session, clientId, getText(in), delta);
+    }
+
+    private static Want decodeWant(long session, ByteBuffer in) throws MalformedPacketException {
+        long clientId = in.getLong();
+        int part = in.getInt();
+        int parts = in.getInt();
+        if (parts < 1 || part < 0 || part >= parts) {
+            throw new MalformedPacketException("want part " + part + " of " + parts);
+        }
+        int n = Short.toUnsignedInt(in.getShort());
+        if (n > MAX_RANGES_PER_PACKET || n * BlockRange.WIRE_BYTES > in.remaining()) {
+            throw new MalformedPacketException(n + " block ranges do not fit the packet");
+        }
+        List<BlockRange> ranges = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ranges.add(new BlockRange(in.getInt(), in.getInt()));
+        }
+        return new Want(session, clientId, part, parts, ranges);
+    }
+
+    private static void putRanges(ByteBuffer out, List<BlockRange> ranges) {
+        if (ranges.size() > MAX_RANGES_PER_PACKET) {
+            throw new IllegalArgumentException(ranges.size() + " block ranges do not fit one packet");
+        }
+        out.putShort((short) ranges.size());
+        for (BlockRange range : ranges) {
+            out.putInt(range.from()).putInt(range.to());
+        }
+    }
+
+    private static boolean flag(byte b) throws MalformedPacketException {
+        if (b != 0 && b != 1) {
+            throw new MalformedPacketException("bad flag " + Byte.toUnsignedInt(b));
+        }
+        return b == 1;
     }
 
     /** A presence byte, then the 32 bytes when present. */

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class ManifestTest {
     /** 4.5 chunks of 100 bytes: raw, zero, zero, zstd of 30 bytes, and a raw tail of 50. */
+    private static final Fingerprint[] F = {new Fingerprint(1, 2), new Fingerprint(3, 4), new Fingerprint(3, 4),
+        new Fingerprint(-5, 6), new Fingerprint(7, -8)};
     private static final Manifest M = new Manifest(450, 100, new ChunkEncoding[] {RAW, ZERO, ZERO, ZSTD, RAW},
-            new int[] {100, 0, 0, 30, 50});
+            new int[] {100, 0, 0, 30, 50}, F);
 
     @Test
     void theStreamIsTheManifestThenEveryChunksBytesInOrder() {
@@ -23,6 +25,18 @@ class ManifestTest {
         assertThat(M.rawOffset(3)).isEqualTo(300);
         assertThat(M.rawLength(4)).isEqualTo(50);
         assertThat(M.rawBytesIn(ZERO)).isEqualTo(200);
+    }
+
+    @Test
+    void aFingerprintIsOfTheRawBytesAndTellsEveryChangeApart() {
+        byte[] a = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(a);
+        byte[] b = a.clone();
+        b[12345] ^= 1;
+        assertThat(Fingerprint.of(a, 0, a.length)).isEqualTo(Fingerprint.of(a.clone(), 0, a.length))
+                .isNotEqualTo(Fingerprint.of(b, 0, b.length));
+        // The tail of a chunk counts: a chunk shortened by one byte is another chunk.
+        assertThat(Fingerprint.of(a, 0, a.length - 1)).isNotEqualTo(Fingerprint.of(a, 0, a.length));
     }
 
     @Test
@@ -42,6 +56,7 @@ class ManifestTest {
         for (int i = 0; i < M.chunks(); i++) {
             assertThat(parsed.encodingOf(i)).isEqualTo(M.encodingOf(i));
             assertThat(parsed.encodedLength(i)).isEqualTo(M.encodedLength(i));
+            assertThat(parsed.fingerprint(i)).isEqualTo(F[i]);
         }
     }
 
@@ -57,14 +72,14 @@ class ManifestTest {
         assertThatThrownBy(() -> Manifest.parse(badMagic, M.encoding(), M.streamBytes()))
                 .hasMessageContaining("does not start as a manifest");
         byte[] unknown = bytes.clone();
-        ByteBuffer.wrap(unknown).putInt(20, 3 << 30 | 100);
+        ByteBuffer.wrap(unknown).putInt(20, 3 << 30 | 100); // chunk 0's word
         assertThatThrownBy(() -> Manifest.parse(unknown, M.encoding(), M.streamBytes()))
                 .hasMessageContaining("unknown encoding 3");
         byte[] zeroWithBytes = bytes.clone();
-        ByteBuffer.wrap(zeroWithBytes).putInt(24, ZERO.ordinal() << 30 | 5);
+        ByteBuffer.wrap(zeroWithBytes).putInt(40, ZERO.ordinal() << 30 | 5); // chunk 1's
         assertThatThrownBy(() -> Manifest.parse(zeroWithBytes, M.encoding(), M.streamBytes()))
                 .hasMessageContaining("chunk 1 is ZERO of 5 bytes");
         assertThatThrownBy(() -> new Manifest(450, 100, new ChunkEncoding[] {RAW, ZERO, ZERO, ZSTD, RAW},
-                new int[] {100, 0, 0, 100, 50})).hasMessageContaining("chunk 3 is ZSTD of 100 bytes");
+                new int[] {100, 0, 0, 100, 50}, F)).hasMessageContaining("chunk 3 is ZSTD of 100 bytes");
     }
 }

@@ -119,4 +119,29 @@ class BlockAssemblerTest {
         assertThat(out.toByteArray()).isEqualTo(image);
         assertThat(sink.finish(f -> {})).isEqualTo(Sha256.of(java.security.MessageDigest.getInstance("SHA-256").digest(image)));
     }
+
+    @Test
+    void blocksWaitingForTheSurveyAreIgnoredUntilDecidedThenOnlyTheNeededOnesAreReceived() throws Exception {
+        Recorder sink = new Recorder();
+        BlockAssembler a = new BlockAssembler(geometry, sink, 1 << 20, false);
+        a.waitFrom(1);
+        for (int i = 0; i < geometry.packetsIn(2); i++) {
+            feed(a, 2, i);
+        }
+        assertThat(sink.offsets).as("a waiting block is not written").isEmpty();
+        assertThat(a.nextIncomplete(0)).isZero();
+        assertThat(a.nextIncomplete(1)).as("nor asked for").isEqualTo(geometry.blockCount());
+        java.util.BitSet needed = new java.util.BitSet();
+        needed.set(2);
+        a.decide(needed);
+        assertThat(a.nextIncomplete(1)).isEqualTo(2);
+        assertThat(a.bytesComplete()).isEqualTo(geometry.blockLength(1) + geometry.blockLength(3));
+        for (int b : new int[] {0, 2}) {
+            for (int i = 0; i < geometry.packetsIn(b); i++) {
+                feed(a, b, i);
+            }
+        }
+        assertThat(sink.offsets).containsExactly(0L, 1600L);
+        assertThat(a.allComplete()).isTrue();
+    }
 }

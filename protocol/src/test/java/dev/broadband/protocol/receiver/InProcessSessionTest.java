@@ -171,10 +171,7 @@ class InProcessSessionTest {
         byte[] bytes = new byte[(5 << 20) - 12345];
         new SplittableRandom(40).nextBytes(bytes);
         java.util.Arrays.fill(bytes, 1 << 20, 3 << 20, (byte) 0);
-        byte[] line = "deb http://deb.debian.org/debian bookworm main\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        for (int i = 3 << 20; i < bytes.length; i++) {
-            bytes[i] = line[i % line.length];
-        }
+        writeLines(bytes, 3 << 20, bytes.length, "deb http://deb.debian.org/debian bookworm main\n");
         Path image = dir.resolve("sparse");
         Files.write(image, bytes);
         return image;
@@ -204,6 +201,71 @@ class InProcessSessionTest {
         }
         // One raw MiB, two of text, two of zeros: well under half the image travels, repairs included.
         assertThat(server.board().get().bytesSent()).isLessThan(expected.length / 2);
+    }
+
+    private static void writeLines(byte[] bytes, int from, int to, String text) {
+        byte[] line = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = from; i < to; i++) {
+            bytes[i] = line[i % line.length];
+        }
+    }
+
+    /** The sparse image as its previous version was: another line of text in chunk 3. */
+    private static byte[] previousVersion(byte[] image) {
+        byte[] previous = image.clone();
+        writeLines(previous, 3 << 20, 4 << 20, "deb http://deb.debian.org/debian bullseye main\n");
+        return previous;
+    }
+
+    @Test
+    void aTargetHoldingThePreviousVersionReceivesOnlyTheChunkThatChanged() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = sparseImage();
+        byte[] expected = Files.readAllBytes(image);
+        Path out = dir.resolve("previous");
+        Files.write(out, previousVersion(expected));
+        RunningServer server = startServer(net, ImageEncoder.encode(ImageSource.open(image), dir), 1, null, 0,
+                true, null);
+        ClientResult result = startClient(new LossyPort(net.open(), 0.05, 0.05, new SplittableRandom(300)), null,
+                (size, buf) -> FileSink.openKeeping(out, size)).get(60, TimeUnit.SECONDS);
+        assertThat(result.ok()).as(result.message()).isTrue();
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readAllBytes(out)).isEqualTo(expected);
+        // Chunk 0 alone is a raw MiB: it was already there, and only chunk 3's few compressed bytes travelled.
+        assertThat(server.board().get().bytesSent()).isLessThan(256 << 10);
+    }
+
+    @Test
+    void targetsHoldingHalfOfThisImageGarbageOrNothingEachEndAsTheImageVerified() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = sparseImage();
+        byte[] expected = Files.readAllBytes(image);
+        byte[] garbage = new byte[expected.length + 5000];
+        new SplittableRandom(41).nextBytes(garbage);
+        Path half = dir.resolve("half");
+        Files.write(half, java.util.Arrays.copyOf(expected, expected.length / 2));
+        Path previous = dir.resolve("previous");
+        Files.write(previous, previousVersion(expected));
+        Path noise = dir.resolve("garbage");
+        Files.write(noise, garbage);
+        Path none = dir.resolve("none");
+        List<Path> targets = List.of(half, previous, noise, none);
+        RunningServer server = startServer(net, ImageEncoder.encode(ImageSource.open(image), dir), targets.size(), null,
+                0, true, null);
+        List<CompletableFuture<ClientResult>> clients = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Path out = targets.get(i);
+            clients.add(startClient(new LossyPort(net.open(), 0.05, 0.05, new SplittableRandom(310 + i)), null,
+                    (size, buf) -> FileSink.openKeeping(out, size)));
+        }
+        for (CompletableFuture<ClientResult> c : clients) {
+            ClientResult result = c.get(120, TimeUnit.SECONDS);
+            assertThat(result.ok()).as(result.message()).isTrue();
+        }
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isTrue();
+        for (Path out : targets) {
+            assertThat(Files.readAllBytes(out)).as(out.toString()).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -77,6 +77,45 @@ class BlockDeviceIT {
     }
 
     @Test
+    void aDeviceHoldingThePreviousVersionKeepsTheChunksThatMatchAndEndsAsTheImage() throws Exception {
+        byte[] image = new byte[4 << 20];
+        new SplittableRandom(3).nextBytes(image);
+        java.util.Arrays.fill(image, 1 << 20, 2 << 20, (byte) 0);
+        for (int i = 2 << 20; i < 3 << 20; i++) {
+            image[i] = (byte) ('a' + i % 7);
+        }
+        byte[] previous = image.clone();
+        previous[(3 << 20) + 17] ^= 1;
+        Path source = dir.resolve("image");
+        Files.write(source, image);
+        Path file = backing("disk", 5 << 20, (byte) 0x5A);
+        try (java.nio.channels.FileChannel disk = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            disk.write(ByteBuffer.wrap(previous), 0);
+        }
+        try (EncodedImage encoded = ImageEncoder.encode(ImageSource.open(source), dir);
+             LoopDevice loop = LoopDevice.over(file);
+             DecodingSink sink = new DecodingSink(FileSink.open(loop.device, image.length), encoded.encoding(),
+                     encoded.size(), 64L << 20, true)) {
+            ByteBuffer stream = ByteBuffer.allocate((int) encoded.size());
+            encoded.read(0, stream.capacity(), stream);
+            assertThat(sink.write(0, stream)).isTrue();
+            Survey survey = null;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (survey == null) {
+                assertThat(System.nanoTime()).as("survey within 30 s").isLessThan(deadline);
+                Thread.sleep(10);
+                survey = sink.survey();
+            }
+            assertThat(survey.lacking().stream().toArray()).containsExactly(3);
+            assertThat(sink.finish(f -> {})).isEqualTo(encoded.imageSha256());
+        }
+        byte[] disk = Files.readAllBytes(file);
+        assertThat(java.util.Arrays.copyOf(disk, image.length)).isEqualTo(image);
+        assertThat(disk[image.length]).as("the rest of the device is untouched").isEqualTo((byte) 0x5A);
+    }
+
+    @Test
     void aDeviceSmallerThanTheImageIsRefusedAndLeftAlone() throws Exception {
         Path file = backing("small", 1 << 20, (byte) 7);
         try (LoopDevice loop = LoopDevice.over(file)) {

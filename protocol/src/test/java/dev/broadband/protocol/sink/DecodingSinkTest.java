@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.broadband.protocol.chunk.ChunkEncoding;
+import dev.broadband.protocol.chunk.Fingerprint;
 import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.sender.EncodedImage;
 import dev.broadband.protocol.sender.ImageEncoder;
@@ -142,6 +143,108 @@ class DecodingSinkTest {
         }
     }
 
+    /** Manifest blocks first; once the survey is in, every block in a shuffled order, as a lossy carousel would. */
+    private Survey surveyAndDeliver(DecodingSink sink) throws IOException {
+        int manifestBlocks = (encoded.encoding().manifestBytes() - 1) / BLOCK + 1;
+        for (int b = 0; b < manifestBlocks; b++) {
+            assertThat(sink.write((long) b * BLOCK, block(b))).isTrue();
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Survey survey;
+        while ((survey = sink.survey()) == null) {
+            assertThat(System.nanoTime()).as("survey done within 30 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        assertThat(sink.survey()).as("answered once").isNull();
+        List<Integer> order = blocks().subList(manifestBlocks, blocks().size());
+        Collections.shuffle(order, new Random(9));
+        for (int b : order) {
+            assertThat(sink.write((long) b * BLOCK, block(b))).isTrue();
+        }
+        return survey;
+    }
+
+    private static BitSet chunks(int... indices) {
+        BitSet set = new BitSet();
+        for (int i : indices) {
+            set.set(i);
+        }
+        return set;
+    }
+
+    /** The image as its previous version was: chunk 0 (raw) partly other bytes, chunk 3 (text) another line. */
+    private byte[] previousVersion() {
+        byte[] previous = image.clone();
+        new SplittableRandom(3).nextBytes(previous);
+        System.arraycopy(image, MIB, previous, MIB, 5 * MIB + 12345);
+        System.arraycopy(image, 1000, previous, 1000, MIB - 1000);
+        byte[] line = "root:x:0:0:root:/root:/bin/sh\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 3 * MIB; i < 4 * MIB; i++) {
+            previous[i] = line[i % line.length];
+        }
+        return previous;
+    }
+
+    @Test
+    void aTargetHoldingThePreviousVersionKeepsWhatMatchesWritesOnlyWhatChangedAndEndsAsTheImage() throws IOException {
+        MemoryDevice device = new MemoryDevice(previousVersion());
+        DecodingSink sink = new DecodingSink(device, encoded.encoding(), stream.length, Long.MAX_VALUE, true);
+        Survey survey = surveyAndDeliver(sink);
+        assertThat(survey.lacking()).isEqualTo(chunks(0, 3));
+        assertThat(survey.heldBytes()).isEqualTo(image.length - 2L * MIB);
+        assertThat(sink.finish(f -> {})).isEqualTo(encoded.imageSha256());
+        assertThat(device.bytes).isEqualTo(image);
+        // The chunks it held, zeros among them, were not written at all.
+        assertThat(device.written.get(MIB, 3 * MIB).cardinality()).isZero();
+        assertThat(device.written.get(4 * MIB, image.length).cardinality()).isZero();
+    }
+
+    @Test
+    void targetsHoldingHalfOfThisImageGarbageOrZerosLackWhatTheyLackAndEndAsTheImage() throws IOException {
+        byte[] half = new byte[image.length];
+        Arrays.fill(half, (byte) 0xee);
+        System.arraycopy(image, 0, half, 0, 4 * MIB);
+        byte[] garbage = new byte[image.length];
+        new SplittableRandom(5).nextBytes(garbage);
+        byte[] zeros = new byte[image.length];
+        BitSet[] lacking = {chunks(4, 5, 6), chunks(0, 1, 2, 3, 4, 5, 6), chunks(0, 3, 4, 6)};
+        byte[][] targets = {half, garbage, zeros};
+        for (int t = 0; t < targets.length; t++) {
+            MemoryDevice device = new MemoryDevice(targets[t]);
+            DecodingSink sink = new DecodingSink(device, encoded.encoding(), stream.length, Long.MAX_VALUE, true);
+            assertThat(surveyAndDeliver(sink).lacking()).as("target " + t).isEqualTo(lacking[t]);
+            assertThat(sink.finish(f -> {})).isEqualTo(encoded.imageSha256());
+            assertThat(device.bytes).as("target " + t).isEqualTo(image);
+        }
+    }
+
+    @Test
+    void aChunkRangeThatCannotBeReadIsReceivedNeverTrusted() throws IOException {
+        MemoryDevice device = new MemoryDevice(image);
+        device.failFrom = 3L * MIB + 100;
+        device.failTo = 3L * MIB + 200;
+        DecodingSink sink = new DecodingSink(device, encoded.encoding(), stream.length, Long.MAX_VALUE, true);
+        Survey survey = surveyAndDeliver(sink);
+        assertThat(survey.lacking()).isEqualTo(chunks(3));
+        assertThat(survey.unreadable()).isEqualTo(1);
+        assertThat(survey.unreadableReason()).isEqualTo("Input/output error");
+        assertThat(sink.finish(f -> {})).isEqualTo(encoded.imageSha256());
+        assertThat(device.written.get(3 * MIB, 4 * MIB).cardinality()).isEqualTo(MIB);
+        assertThat(device.bytes).isEqualTo(image);
+    }
+
+    @Test
+    void aManifestWhoseFingerprintMatchesWhatTheTargetWronglyHoldsEndsInAHashThatIsNotTheImages() throws IOException {
+        byte[] held = previousVersion();
+        // A manifest that vouches for chunk 0 as the target holds it: only the read-back hash can tell.
+        Fingerprint wrong = Fingerprint.of(held, 0, MIB);
+        ByteBuffer.wrap(stream).putLong(24, wrong.high()).putLong(32, wrong.low());
+        MemoryDevice device = new MemoryDevice(held);
+        DecodingSink sink = new DecodingSink(device, encoded.encoding(), stream.length, Long.MAX_VALUE, true);
+        assertThat(surveyAndDeliver(sink).lacking()).isEqualTo(chunks(3));
+        assertThat(sink.finish(f -> {})).isNotEqualTo(encoded.imageSha256());
+    }
+
     private List<Integer> blocks() {
         List<Integer> order = new ArrayList<>();
         for (int b = 0; (long) b * BLOCK < stream.length; b++) {
@@ -155,15 +258,28 @@ class DecodingSinkTest {
         return ByteBuffer.wrap(stream, from, Math.min(BLOCK, stream.length - from)).slice();
     }
 
-    /** A device that held other bytes before: every byte it reports must have been written. */
+    /**
+     * A device that held other bytes before: every byte it reports must have been written, unless it is surveyed
+     * (then kept bytes count too, and the read-back hash judges them).
+     */
     private static final class MemoryDevice implements Sink {
         final byte[] bytes;
         final BitSet written = new BitSet();
         private final BitSet done = new BitSet();
+        private final boolean surveyed;
+        /** A range whose first read fails, as a bad sector's might. */
+        long failFrom = -1;
+        long failTo = -1;
 
         MemoryDevice(int size) {
             bytes = new byte[size];
             Arrays.fill(bytes, (byte) 0xee);
+            surveyed = false;
+        }
+
+        MemoryDevice(byte[] held) {
+            bytes = held.clone();
+            surveyed = true;
         }
 
         @Override
@@ -175,7 +291,11 @@ class DecodingSinkTest {
         }
 
         @Override
-        public synchronized void read(long offset, ByteBuffer dst) {
+        public synchronized void read(long offset, ByteBuffer dst) throws IOException {
+            if (offset < failTo && offset + dst.remaining() > failFrom) {
+                failFrom = failTo = -1;
+                throw new IOException("Input/output error");
+            }
             dst.put(bytes, (int) offset, dst.remaining());
         }
 
@@ -186,7 +306,9 @@ class DecodingSinkTest {
 
         @Override
         public synchronized void completed(long offset, long length) {
-            assertThat(written.get((int) offset, (int) (offset + length)).cardinality()).isEqualTo((int) length);
+            if (!surveyed) {
+                assertThat(written.get((int) offset, (int) (offset + length)).cardinality()).isEqualTo((int) length);
+            }
             done.set((int) offset, (int) (offset + length));
         }
 

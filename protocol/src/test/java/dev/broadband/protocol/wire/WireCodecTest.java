@@ -15,11 +15,14 @@ import dev.broadband.protocol.wire.ControlMessage.Join;
 import dev.broadband.protocol.wire.ControlMessage.Nack;
 import dev.broadband.protocol.wire.ControlMessage.Reject;
 import dev.broadband.protocol.wire.ControlMessage.SenderStatus;
+import dev.broadband.protocol.wire.ControlMessage.Want;
+import dev.broadband.protocol.wire.ControlMessage.WantAck;
 import dev.broadband.protocol.wire.ControlMessage.Welcome;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +36,12 @@ class WireCodecTest {
     static Stream<ControlMessage> messages() throws Exception {
         List<BlockNeed> needs = List.of(new BlockNeed(0, 1L), new BlockNeed(7, -1L), new BlockNeed(123456, 0x8000_0000_0000_0001L));
         return Stream.of(
-                new Join(0, 42, "node-3"),
+                new Join(0, 42, "node-3", false),
+                new Join(0, 42, "node-4", true),
+                new Want(7, 42, 0, 1, List.of()),
+                new Want(7, 42, 2, 3, IntStream.range(0, WireCodec.MAX_RANGES_PER_PACKET)
+                        .mapToObj(i -> new BlockRange(i * 10, i * 10 + 3)).toList()),
+                new WantAck(7, 42, 2, 1234),
                 new Welcome(7, 42, new Geometry(1L << 40, 1448, 64), SHA, InetAddress.getByName("239.1.2.3"), 7854, 99, true,
                         null),
                 new Welcome(7, 42, new Geometry(90_000, 1448, 64), SHA, null, 7854, 99, true,
@@ -81,7 +89,7 @@ class WireCodecTest {
     @Test
     void aFlippedBitAnywhereFailsTheMac() throws Exception {
         WireCodec codec = new WireCodec(new PacketAuthenticator(KEY));
-        codec.encode(new Join(0, 42, "n"), buffer);
+        codec.encode(new Join(0, 42, "n", false), buffer);
         byte[] packet = new byte[buffer.remaining()];
         buffer.get(packet);
         for (int i = 4; i < packet.length; i++) {
@@ -95,9 +103,9 @@ class WireCodecTest {
     void keyMismatchesAreNamed() throws Exception {
         WireCodec plain = new WireCodec(null);
         WireCodec keyed = new WireCodec(new PacketAuthenticator(KEY));
-        plain.encode(new Join(0, 1, "n"), buffer);
+        plain.encode(new Join(0, 1, "n", false), buffer);
         assertThatThrownBy(() -> keyed.open(buffer)).hasMessageContaining("unauthenticated");
-        keyed.encode(new Join(0, 1, "n"), buffer);
+        keyed.encode(new Join(0, 1, "n", false), buffer);
         assertThatThrownBy(() -> plain.open(buffer)).hasMessageContaining("--key-file");
         byte[] other = KEY.clone();
         other[31] = 1;
@@ -118,7 +126,7 @@ class WireCodecTest {
             codec.open(truncated);
             assertThatThrownBy(() -> codec.decodeControl(truncated)).isInstanceOf(MalformedPacketException.class);
         }
-        for (int type : new int[] {0, 11, 127}) {
+        for (int type : new int[] {0, 13, 127}) {
             byte[] unknown = packet.clone();
             unknown[3] = (byte) type;
             assertThatThrownBy(() -> codec.open(ByteBuffer.wrap(unknown))).hasMessageContaining("unknown packet type " + type);
