@@ -3,6 +3,7 @@ package dev.broadband.program.cli;
 import dev.broadband.protocol.Units;
 import dev.broadband.protocol.chunk.ChunkEncoding;
 import dev.broadband.protocol.chunk.Manifest;
+import dev.broadband.protocol.sender.ChunkCache;
 import dev.broadband.protocol.sender.EncodedImage;
 import dev.broadband.protocol.sender.ImageEncoder;
 import dev.broadband.protocol.sender.ImageSource;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -120,8 +122,19 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
                     + " auto (default): zstd when a sample of the image has zero or compressible chunks.")
     Encoding encoding;
 
+    @Option(names = "--cache", description = "Keep the encoded image beside --file as FILE" + ChunkCache.SUFFIX
+            + ", and read it from there while the file is unchanged: the next broadcast of the same image starts at once.")
+    boolean cache;
+
     @Override
     public Integer call() throws Exception {
+        if (cache && file == null) {
+            throw new IllegalArgumentException("--cache keeps the encoded image beside the image file: give it with --file");
+        }
+        if (cache && encoding == Encoding.raw) {
+            throw new IllegalArgumentException("--cache keeps an encoded image, and --encoding raw sends none:"
+                    + " leave out one of them");
+        }
         InetAddress destination = InetAddress.getByName(address);
         // The image is checked first: a pipe on stdin is refused before any network activity.
         try (ImageSource raw = file != null ? ImageSource.open(file) : ImageSource.stdin()) {
@@ -143,7 +156,8 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         boolean encode = switch (encoding) {
             case raw -> false;
             case zstd -> true;
-            case auto -> ImageEncoder.worthEncoding(image);
+            // A cache there says the image was worth it.
+            case auto -> cache && Files.exists(ChunkCache.beside(file)) || ImageEncoder.worthEncoding(image);
         };
         if (!encode) {
             if (encoding == Encoding.auto) {
@@ -152,9 +166,17 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             return image;
         }
         long start = System.nanoTime();
-        EncodedImage encoded = ImageEncoder.encode(image, Path.of(System.getProperty("java.io.tmpdir")));
+        EncodedImage encoded;
+        String how = "encoded";
+        if (cache) {
+            ChunkCache.Opened opened = ChunkCache.open(image, file);
+            encoded = opened.image();
+            how = opened.how();
+        } else {
+            encoded = ImageEncoder.encode(image, Path.of(System.getProperty("java.io.tmpdir")));
+        }
         Manifest m = encoded.manifest();
-        log.info("encoded {} in {}: {} of {} to send ({} zero, {} compressed, {} raw)", image.description(),
+        log.info("{}: chunks {} in {}: {} of {} to send ({} zero, {} compressed, {} raw)", image.description(), how,
                 Units.formatDuration(Duration.ofNanos(System.nanoTime() - start)), Units.formatBytes(m.streamBytes()),
                 Units.formatBytes(image.size()), Units.formatBytes(m.rawBytesIn(ChunkEncoding.ZERO)),
                 Units.formatBytes(m.rawBytesIn(ChunkEncoding.ZSTD)), Units.formatBytes(m.rawBytesIn(ChunkEncoding.RAW)));

@@ -18,23 +18,44 @@ class ServerOptionsTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"575", "9001", "65536"})
-    void anMtuOutsideWhatIpv4AndJumboFramesCarryIsRefusedInOneLine(String mtu) throws Exception {
-        Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
+    /** Runs the server with these arguments; its exit code and what it said on stderr. */
+    private record Run(int exit, String err) {}
+
+    private static Run server(String... args) throws Exception {
         PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.run("server", "127.255.255.255", "--file", image.toString(), "--mtu", mtu);
+            exit = Main.run(args);
         } finally {
             System.setErr(saved);
         }
-        String message = err.toString(StandardCharsets.UTF_8).strip();
-        assertThat(exit).isEqualTo(1);
-        assertThat(message).isEqualTo("broadband server: --mtu must be 576..9000 (an IP packet's size on the path), was "
+        return new Run(exit, err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"575", "9001", "65536"})
+    void anMtuOutsideWhatIpv4AndJumboFramesCarryIsRefusedInOneLine(String mtu) throws Exception {
+        Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
+        Run run = server("server", "127.255.255.255", "--file", image.toString(), "--mtu", mtu);
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("broadband server: --mtu must be 576..9000 (an IP packet's size on the path), was "
                 + mtu);
+    }
+
+    @Test
+    void aCacheWithoutAFileOrWithRawEncodingIsRefusedInOneLine() throws Exception {
+        Path image = Files.write(dir.resolve("image.raw"), new byte[4096]);
+        Run noFile = server("server", "127.255.255.255", "--cache");
+        assertThat(noFile.exit()).isEqualTo(1);
+        assertThat(noFile.err()).isEqualTo("broadband server: --cache keeps the encoded image beside the image file:"
+                + " give it with --file");
+        Run raw = server("server", "127.255.255.255", "--file", image.toString(), "--cache", "--encoding", "raw");
+        assertThat(raw.exit()).isEqualTo(1);
+        assertThat(raw.err()).isEqualTo("broadband server: --cache keeps an encoded image, and --encoding raw sends"
+                + " none: leave out one of them");
+        assertThat(dir.resolve("image.raw.bbchunks")).doesNotExist();
     }
 
     @Test

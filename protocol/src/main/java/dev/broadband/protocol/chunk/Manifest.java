@@ -146,17 +146,36 @@ public final class Manifest {
      * @throws IllegalArgumentException naming what is wrong: a damaged or forged manifest
      */
     public static Manifest parse(byte[] bytes, ImageEncoding announced, long streamBytes) {
+        Manifest manifest = read(bytes);
+        if (bytes.length != announced.manifestBytes() || manifest.imageBytes != announced.imageBytes()
+                || manifest.chunkBytes != announced.chunkBytes()) {
+            throw new IllegalArgumentException("it describes " + manifest.imageBytes + " bytes in chunks of "
+                    + manifest.chunkBytes + ", not the " + announced.imageBytes() + " in chunks of "
+                    + announced.chunkBytes() + " announced");
+        }
+        if (manifest.streamBytes() != streamBytes) {
+            throw new IllegalArgumentException("its chunks add up to " + manifest.streamBytes()
+                    + " bytes, but the session sends " + streamBytes);
+        }
+        return manifest;
+    }
+
+    /**
+     * Parses a manifest on its own (as kept beside an image).
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static Manifest read(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (bytes.length != announced.manifestBytes() || in.getInt() != MAGIC) {
+        if (bytes.length < HEADER || in.getInt() != MAGIC) {
             throw new IllegalArgumentException("it does not start as a manifest does");
         }
         long imageBytes = in.getLong();
         int chunkBytes = in.getInt();
         int count = in.getInt();
-        if (imageBytes != announced.imageBytes() || chunkBytes != announced.chunkBytes()
-                || count != chunkCount(imageBytes, chunkBytes)) {
-            throw new IllegalArgumentException("it describes " + imageBytes + " bytes in chunks of " + chunkBytes
-                    + ", not the " + announced.imageBytes() + " in chunks of " + announced.chunkBytes() + " announced");
+        if (imageBytes < 0 || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES
+                || count != chunkCount(imageBytes, chunkBytes) || bytes.length != bytesFor(imageBytes, chunkBytes)) {
+            throw new IllegalArgumentException("its header (" + imageBytes + " bytes in " + count + " chunks of "
+                    + chunkBytes + ") does not fit its " + bytes.length + " bytes");
         }
         ChunkEncoding[] encodings = new ChunkEncoding[count];
         int[] lengths = new int[count];
@@ -172,11 +191,6 @@ public final class Manifest {
             lengths[i] = word & LENGTH_MASK;
             fingerprints[i] = Fingerprint.read(in);
         }
-        Manifest manifest = new Manifest(imageBytes, chunkBytes, encodings, lengths, fingerprints);
-        if (manifest.streamBytes() != streamBytes) {
-            throw new IllegalArgumentException("its chunks add up to " + manifest.streamBytes()
-                    + " bytes, but the session sends " + streamBytes);
-        }
-        return manifest;
+        return new Manifest(imageBytes, chunkBytes, encodings, lengths, fingerprints);
     }
 }

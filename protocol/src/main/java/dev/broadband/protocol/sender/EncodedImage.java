@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * An image as its chunks travel: the manifest, then each chunk's encoded bytes. Compressed chunks are read from a
- * store file the encoder wrote (deleted on close); raw chunks straight from the image, so an image that does not
+ * store file the encoder wrote, their frames one after the other in chunk order (a temporary file deleted on close,
+ * or a {@link ChunkCache} kept beside the image); raw chunks straight from the image, so an image that does not
  * compress is not copied; zero chunks have no bytes at all.
  */
 public final class EncodedImage implements StreamSource {
@@ -24,16 +25,43 @@ public final class EncodedImage implements StreamSource {
     private final FileChannel store;
     private final Path storePath;
     private final Sha256 sha256;
+    private final boolean deleteStore;
 
-    EncodedImage(ImageSource image, Manifest manifest, long[] storeOffsets, FileChannel store, Path storePath,
-                 Sha256 sha256) {
+    /** @param deleteStore whether the store is a temporary file, deleted on close */
+    EncodedImage(ImageSource image, Manifest manifest, FileChannel store, Path storePath, Sha256 sha256,
+                 boolean deleteStore) {
         this.image = image;
         this.manifest = manifest;
         this.manifestBytes = manifest.toBytes();
-        this.storeOffsets = storeOffsets;
+        this.storeOffsets = storeOffsets(manifest);
         this.store = store;
         this.storePath = storePath;
         this.sha256 = sha256;
+        this.deleteStore = deleteStore;
+    }
+
+    /** Where each compressed chunk's frame starts in the store: they follow each other in chunk order. */
+    static long[] storeOffsets(Manifest manifest) {
+        long[] offsets = new long[manifest.chunks()];
+        long at = 0;
+        for (int i = 0; i < offsets.length; i++) {
+            if (manifest.encodingOf(i) == ChunkEncoding.ZSTD) {
+                offsets[i] = at;
+                at += manifest.encodedLength(i);
+            }
+        }
+        return offsets;
+    }
+
+    /** Bytes of compressed frames the store holds from its start. */
+    static long storeBytes(Manifest manifest) {
+        long sum = 0;
+        for (int i = 0; i < manifest.chunks(); i++) {
+            if (manifest.encodingOf(i) == ChunkEncoding.ZSTD) {
+                sum += manifest.encodedLength(i);
+            }
+        }
+        return sum;
     }
 
     public Manifest manifest() {
@@ -90,7 +118,9 @@ public final class EncodedImage implements StreamSource {
     public void close() throws IOException {
         try {
             store.close();
-            Files.deleteIfExists(storePath);
+            if (deleteStore) {
+                Files.deleteIfExists(storePath);
+            }
         } finally {
             image.close();
         }

@@ -54,19 +54,32 @@ public final class ImageEncoder {
 
     /** Encodes the whole image; compressed chunks go to a file in {@code storeDir}, deleted when the result closes. */
     public static EncodedImage encode(ImageSource image, Path storeDir) throws IOException {
+        Path storePath = Files.createTempFile(storeDir, "broadband-chunks-", ".zst");
+        FileChannel store = FileChannel.open(storePath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            Encoded encoded = encodeInto(image, store);
+            return new EncodedImage(image, encoded.manifest(), store, storePath, encoded.sha256(), true);
+        } catch (IOException | RuntimeException e) {
+            discard(store, storePath, e);
+            throw e;
+        }
+    }
+
+    /** The table of an encoded image and its raw SHA-256; the compressed frames are in the store. */
+    record Encoded(Manifest manifest, Sha256 sha256) {}
+
+    /** Encodes the whole image, writing the compressed frames one after the other from the store's start. */
+    static Encoded encodeInto(ImageSource image, FileChannel store) throws IOException {
         long size = image.size();
         int chunks = Manifest.chunkCount(size, CHUNK_BYTES);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService compressors = Executors.newFixedThreadPool(threads, daemon("chunk-encoder"));
         ExecutorService hasher = Executors.newSingleThreadExecutor(daemon("image-hash"));
-        Path storePath = Files.createTempFile(storeDir, "broadband-chunks-", ".zst");
-        FileChannel store = FileChannel.open(storePath, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             MessageDigest digest = Sha256.newDigest();
             ChunkEncoding[] encodings = new ChunkEncoding[chunks];
             int[] lengths = new int[chunks];
             Fingerprint[] fingerprints = new Fingerprint[chunks];
-            long[] storeOffsets = new long[chunks];
             // Chunks read and not yet stored, each with its hashing: at most this many raw chunks in memory.
             ArrayDeque<InFlight> window = new ArrayDeque<>();
             long stored = 0;
@@ -91,7 +104,6 @@ public final class ImageEncoder {
                 encodings[done] = encoded.encoding();
                 lengths[done] = encoded.length();
                 if (encoded.encoding() == ChunkEncoding.ZSTD) {
-                    storeOffsets[done] = stored;
                     ByteBuffer frame = ByteBuffer.wrap(encoded.frame(), 0, encoded.length());
                     while (frame.hasRemaining()) {
                         stored += store.write(frame, stored);
@@ -99,18 +111,14 @@ public final class ImageEncoder {
                 }
                 done++;
             }
-            Manifest manifest = new Manifest(size, CHUNK_BYTES, encodings, lengths, fingerprints);
-            return new EncodedImage(image, manifest, storeOffsets, store, storePath, Sha256.of(digest.digest()));
+            return new Encoded(new Manifest(size, CHUNK_BYTES, encodings, lengths, fingerprints),
+                    Sha256.of(digest.digest()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw discard(store, storePath, new IOException("interrupted while encoding " + image.description()));
+            throw new IOException("interrupted while encoding " + image.description());
         } catch (ExecutionException e) {
-            throw discard(store, storePath, new IOException("encoding " + image.description() + " failed: "
-                    + e.getCause().getMessage(), e.getCause()));
-        } catch (IOException e) {
-            throw discard(store, storePath, e);
-        } catch (RuntimeException e) {
-            throw discard(store, storePath, e);
+            throw new IOException("encoding " + image.description() + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
         } finally {
             compressors.shutdownNow();
             hasher.shutdownNow();
@@ -122,14 +130,14 @@ public final class ImageEncoder {
 
     private record Coded(ChunkCodec.Encoded encoded, Fingerprint fingerprint) {}
 
-    private static <E extends Exception> E discard(FileChannel store, Path path, E failure) {
+    /** Closes and removes a store whose encoding failed; what that costs goes with the failure. */
+    static void discard(FileChannel store, Path path, Exception failure) {
         try {
             store.close();
             Files.deleteIfExists(path);
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
-        return failure;
     }
 
     private static ThreadFactory daemon(String name) {
