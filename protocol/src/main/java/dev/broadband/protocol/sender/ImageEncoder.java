@@ -1,5 +1,6 @@
 package dev.broadband.protocol.sender;
 
+import dev.broadband.protocol.Daemons;
 import dev.broadband.protocol.chunk.ChunkCodec;
 import dev.broadband.protocol.chunk.ChunkEncoding;
 import dev.broadband.protocol.chunk.Fingerprint;
@@ -17,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * Cuts an image into chunks and encodes them before the session starts: zero chunks become marks, the others are
@@ -73,8 +73,8 @@ public final class ImageEncoder {
         long size = image.size();
         int chunks = Manifest.chunkCount(size, CHUNK_BYTES);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        ExecutorService compressors = Executors.newFixedThreadPool(threads, daemon("chunk-encoder"));
-        ExecutorService hasher = Executors.newSingleThreadExecutor(daemon("image-hash"));
+        ExecutorService compressors = Executors.newFixedThreadPool(threads, Daemons.named("chunk-encoder"));
+        ExecutorService hasher = Executors.newSingleThreadExecutor(Daemons.named("image-hash"));
         try {
             MessageDigest digest = Sha256.newDigest();
             ChunkEncoding[] encodings = new ChunkEncoding[chunks];
@@ -138,13 +138,5 @@ public final class ImageEncoder {
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return task -> {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

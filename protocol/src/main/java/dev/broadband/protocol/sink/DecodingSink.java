@@ -1,5 +1,6 @@
 package dev.broadband.protocol.sink;
 
+import dev.broadband.protocol.Daemons;
 import dev.broadband.protocol.chunk.ChunkCodec;
 import dev.broadband.protocol.chunk.ChunkEncoding;
 import dev.broadband.protocol.chunk.Fingerprint;
@@ -8,10 +9,14 @@ import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.session.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleConsumer;
@@ -68,11 +73,7 @@ public final class DecodingSink implements Sink {
         this.maxPending = maxPending;
         this.survey = survey;
         this.manifestBytes = new byte[encoding.manifestBytes()];
-        this.decoder = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "chunk-decoder " + target.description());
-            t.setDaemon(true);
-            return t;
-        });
+        this.decoder = Executors.newSingleThreadExecutor(Daemons.named("chunk-decoder " + target.description()));
     }
 
     @Override
@@ -142,35 +143,73 @@ public final class DecodingSink implements Sink {
         pendingBytes = 0;
     }
 
-    /** On the decoding thread: reads every chunk's range of the target and compares it with its fingerprint. */
+    /**
+     * On the decoding thread: reads every chunk's range of the target, on every core, and compares it with its
+     * fingerprint. A chunk found held is final at once, so the read-back hash can start on it during the survey.
+     */
     private void runSurvey() {
+        int chunks = manifest.chunks();
+        int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), chunks));
+        ExecutorService readers = Executors.newFixedThreadPool(parts, Daemons.named("survey " + target.description()));
+        try {
+            List<Future<Piece>> pieces = new ArrayList<>();
+            for (int p = 0; p < parts; p++) {
+                int from = (int) ((long) chunks * p / parts);
+                int to = (int) ((long) chunks * (p + 1) / parts);
+                pieces.add(readers.submit(() -> survey(from, to)));
+            }
+            BitSet lackingChunks = new BitSet();
+            long heldBytes = 0;
+            int unreadable = 0;
+            String reason = null;
+            for (Future<Piece> piece : pieces) {
+                Piece p = piece.get();
+                lackingChunks.or(p.lacking());
+                heldBytes += p.heldBytes();
+                unreadable += p.unreadable();
+                reason = reason != null ? reason : p.unreadableReason();
+            }
+            surveyed = new Survey(lackingChunks, chunks, heldBytes, unreadable, reason);
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            failure = new IOException("comparing " + target.description() + " with the image failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IOException("interrupted while comparing " + target.description() + " with the image");
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    /** What one reader found of its range of chunks. */
+    private record Piece(BitSet lacking, long heldBytes, int unreadable, String unreadableReason) {}
+
+    /** The chunks [from, to): those whose range reads back with their fingerprint are held, and final. */
+    private Piece survey(int from, int to) {
         BitSet lackingChunks = new BitSet();
         long heldBytes = 0;
         int unreadable = 0;
         String reason = null;
         byte[] raw = new byte[encoding.chunkBytes()];
-        try {
-            for (int i = 0; i < manifest.chunks(); i++) {
-                int length = manifest.rawLength(i);
-                try {
-                    target.read(manifest.rawOffset(i), ByteBuffer.wrap(raw, 0, length));
-                } catch (IOException e) {
-                    // What cannot be read is fetched, never trusted; writing it will say whether the target is sound.
-                    unreadable++;
-                    reason = reason != null ? reason : e.getMessage() != null ? e.getMessage() : e.toString();
-                    lackingChunks.set(i);
-                    continue;
-                }
-                if (Fingerprint.of(raw, 0, length).equals(manifest.fingerprint(i))) {
-                    heldBytes += length;
-                } else {
-                    lackingChunks.set(i);
-                }
+        for (int i = from; i < to; i++) {
+            int length = manifest.rawLength(i);
+            try {
+                target.read(manifest.rawOffset(i), ByteBuffer.wrap(raw, 0, length));
+            } catch (IOException e) {
+                // What cannot be read is fetched, never trusted; writing it will say whether the target is sound.
+                unreadable++;
+                reason = reason != null ? reason : e.getMessage() != null ? e.getMessage() : e.toString();
+                lackingChunks.set(i);
+                continue;
             }
-            surveyed = new Survey(lackingChunks, manifest.chunks(), heldBytes, unreadable, reason);
-        } catch (RuntimeException e) {
-            failure = new IOException("comparing " + target.description() + " with the image failed: " + e, e);
+            if (Fingerprint.of(raw, 0, length).equals(manifest.fingerprint(i))) {
+                heldBytes += length;
+                markFinal(i);
+            } else {
+                lackingChunks.set(i);
+            }
         }
+        return new Piece(lackingChunks, heldBytes, unreadable, reason);
     }
 
     /**
@@ -188,10 +227,8 @@ public final class DecodingSink implements Sink {
         held = new BitSet(manifest.chunks());
         held.set(0, manifest.chunks());
         held.andNot(lackingChunks);
-        for (int i = 0; i < manifest.chunks(); i++) {
-            if (held.get(i)) {
-                markFinal(i);
-            } else if (manifest.encodingOf(i) == ChunkEncoding.ZERO) {
+        for (int i = lackingChunks.nextSetBit(0); i >= 0; i = lackingChunks.nextSetBit(i + 1)) {
+            if (manifest.encodingOf(i) == ChunkEncoding.ZERO) {
                 whole(i);
             }
         }
