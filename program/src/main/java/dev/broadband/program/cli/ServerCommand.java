@@ -6,6 +6,7 @@ import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.sender.ChunkCache;
 import dev.broadband.protocol.sender.EncodedImage;
 import dev.broadband.protocol.sender.ImageEncoder;
+import dev.broadband.protocol.sender.ImageFormat;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.sender.StreamSource;
 import dev.broadband.protocol.session.Sha256;
@@ -46,7 +47,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             description = "Where the data goes, e.g. 10.0.0.255 (broadcast) or 239.1.2.3 (multicast).")
     String address;
 
-    @Option(names = "--file", paramLabel = "F", description = "Read the image from F instead of stdin.")
+    @Option(names = "--file", paramLabel = "F", description = "Read the image from F instead of stdin: the raw image, or the image compressed whole with zstd, xz or gzip.")
     Path file;
 
     @Option(names = "--data-port", paramLabel = "P", defaultValue = "7854", description = "UDP port of the data (default ${DEFAULT-VALUE}).")
@@ -153,11 +154,20 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private StreamSource prepare(ImageSource image) throws IOException {
+        boolean compressed = image.format() != ImageFormat.RAW;
+        if (compressed && encoding == Encoding.raw) {
+            throw new IllegalArgumentException(image.description() + " is " + image.format().label() + "-compressed,"
+                    + " so it travels as chunks: leave out --encoding raw, or decompress it first");
+        }
+        if (compressed) {
+            log.info("{} is {}-compressed: decompressing it as it is cut into chunks; clients write and verify the raw"
+                    + " image", image.description(), image.format().label());
+        }
         boolean encode = switch (encoding) {
             case raw -> false;
             case zstd -> true;
-            // A cache there says the image was worth it.
-            case auto -> cache && Files.exists(ChunkCache.beside(file)) || ImageEncoder.worthEncoding(image);
+            // A cache there says the image was worth it; a compressed file cannot be sent as it is.
+            case auto -> compressed || cache && Files.exists(ChunkCache.beside(file)) || ImageEncoder.worthEncoding(image);
         };
         if (!encode) {
             if (encoding == Encoding.auto) {

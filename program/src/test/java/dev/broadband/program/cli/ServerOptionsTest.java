@@ -59,6 +59,18 @@ class ServerOptionsTest {
     }
 
     @Test
+    void aCompressedImageWithRawEncodingIsRefusedInOneLineNamingTheFormat() throws Exception {
+        Path image = dir.resolve("image.raw.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(image))) {
+            out.write(new byte[4096]);
+        }
+        Run run = server("server", "127.255.255.255", "--file", image.toString(), "--encoding", "raw");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("broadband server: " + image + " is gzip-compressed, so it travels as chunks:"
+                + " leave out --encoding raw, or decompress it first");
+    }
+
+    @Test
     void datagramsFillTheInterfacesMtuUpToAJumboFrameAndAPlainFrameWhereNoInterfaceIsKnown() throws Exception {
         NetworkInterface lo = NetworkInterface.getByName("lo");
         assertThat(lo.getMTU()).as("loopback's MTU").isGreaterThan(9000);

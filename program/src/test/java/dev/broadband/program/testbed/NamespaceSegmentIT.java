@@ -292,6 +292,37 @@ class NamespaceSegmentIT {
     }
 
     @Test
+    void anXzCompressedImageIsDecompressedOnceByTheServerAndEveryClientWritesTheRawImage() throws Exception {
+        byte[] bytes = new byte[(int) (24 * MIB)];
+        new SplittableRandom(15).nextBytes(bytes);
+        java.util.Arrays.fill(bytes, (int) (4 * MIB), (int) (20 * MIB), (byte) 0);
+        Path xz = dir.resolve("disk.img.xz");
+        try (java.io.OutputStream out = new org.tukaani.xz.XZOutputStream(Files.newOutputStream(xz),
+                new org.tukaani.xz.LZMA2Options(0))) {
+            out.write(bytes);
+        }
+        String rawSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        try (Segment net = Segment.up("btf", 2, "--loss", "1", "--rate", "1gbit")) {
+            File serverLog = file("x-server.log");
+            List<Process> clients = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                clients.add(net.broadband(net.receiver(i), null, null, file("x-client-" + i + ".log"), "client",
+                        Segment.SENDER_ADDRESS, "--wait", "60s", "--sha256", rawSha, "--output", file("x-out-" + i).getPath()));
+            }
+            Process server = net.broadband(net.sender(), xz.toFile(), null, serverLog, "server", Segment.BROADCAST,
+                    "--min-clients", "2", "--sha256", rawSha);
+            for (int i = 1; i <= 2; i++) {
+                File log = file("x-client-" + i + ".log");
+                assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d exit; log:%n%s", i, log(log)).isZero();
+                assertThat(Files.readAllBytes(file("x-out-" + i).toPath())).as("output of client %d", i).isEqualTo(bytes);
+            }
+            assertThat(await(server, "server", serverLog)).as("server exit; log:%n%s", log(serverLog)).isZero();
+            assertThat(log(serverLog)).contains("is xz-compressed: decompressing it as it is cut into chunks")
+                    .contains("2/2 clients verified the image");
+        }
+    }
+
+    @Test
     void aClientWhoseInterfaceTakesSmallerFramesThanTheSenderSendsRefusesSayingWhatToSet() throws Exception {
         try (Segment net = Segment.up("btf", 1, "--mtu", "9000")) {
             Segment.run(List.of("ip", "netns", "exec", net.receiver(1), "ip", "link", "set", "btf-r1-v", "mtu", "1500"));

@@ -112,8 +112,8 @@ public final class ChunkCache {
                 channel.close();
                 return null;
             }
-            if (frames != size - trailerLength || frames != EncodedImage.storeBytes(manifest)
-                    || manifest.encoding().imageBytes() != image.size()) {
+            if (frames != size - trailerLength || frames != EncodedImage.storeBytes(manifest, image.format() != ImageFormat.RAW)
+                    || image.format() == ImageFormat.RAW && manifest.encoding().imageBytes() != image.size()) {
                 throw new IOException("its frames and manifest disagree");
             }
             return new EncodedImage(image, manifest, channel, cache, Sha256.of(sha), false);

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * An image as its chunks travel: the manifest, then each chunk's encoded bytes. Compressed chunks are read from a
  * store file the encoder wrote, their frames one after the other in chunk order (a temporary file deleted on close,
  * or a {@link ChunkCache} kept beside the image); raw chunks straight from the image, so an image that does not
- * compress is not copied; zero chunks have no bytes at all.
+ * compress is not copied, except where the user's file is compressed whole: then raw chunks are in the store too,
+ * between the frames. Zero chunks have no bytes at all.
  */
 public final class EncodedImage implements StreamSource {
     private final ImageSource image;
@@ -26,6 +27,8 @@ public final class EncodedImage implements StreamSource {
     private final Path storePath;
     private final Sha256 sha256;
     private final boolean deleteStore;
+    /** Whether raw chunks are in the store: the user's file is compressed, so not the raw image. */
+    private final boolean rawInStore;
 
     /** @param deleteStore whether the store is a temporary file, deleted on close */
     EncodedImage(ImageSource image, Manifest manifest, FileChannel store, Path storePath, Sha256 sha256,
@@ -33,19 +36,25 @@ public final class EncodedImage implements StreamSource {
         this.image = image;
         this.manifest = manifest;
         this.manifestBytes = manifest.toBytes();
-        this.storeOffsets = storeOffsets(manifest);
+        this.rawInStore = image.format() != ImageFormat.RAW;
+        this.storeOffsets = storeOffsets(manifest, rawInStore);
         this.store = store;
         this.storePath = storePath;
         this.sha256 = sha256;
         this.deleteStore = deleteStore;
     }
 
-    /** Where each compressed chunk's frame starts in the store: they follow each other in chunk order. */
-    static long[] storeOffsets(Manifest manifest) {
+    /** Whether the store holds this chunk's bytes. */
+    static boolean stored(ChunkEncoding encoding, boolean rawInStore) {
+        return encoding == ChunkEncoding.ZSTD || rawInStore && encoding == ChunkEncoding.RAW;
+    }
+
+    /** Where each stored chunk starts in the store: they follow each other in chunk order. */
+    static long[] storeOffsets(Manifest manifest, boolean rawInStore) {
         long[] offsets = new long[manifest.chunks()];
         long at = 0;
         for (int i = 0; i < offsets.length; i++) {
-            if (manifest.encodingOf(i) == ChunkEncoding.ZSTD) {
+            if (stored(manifest.encodingOf(i), rawInStore)) {
                 offsets[i] = at;
                 at += manifest.encodedLength(i);
             }
@@ -53,11 +62,11 @@ public final class EncodedImage implements StreamSource {
         return offsets;
     }
 
-    /** Bytes of compressed frames the store holds from its start. */
-    static long storeBytes(Manifest manifest) {
+    /** Bytes of chunks the store holds from its start. */
+    static long storeBytes(Manifest manifest, boolean rawInStore) {
         long sum = 0;
         for (int i = 0; i < manifest.chunks(); i++) {
-            if (manifest.encodingOf(i) == ChunkEncoding.ZSTD) {
+            if (stored(manifest.encodingOf(i), rawInStore)) {
                 sum += manifest.encodedLength(i);
             }
         }
@@ -87,7 +96,7 @@ public final class EncodedImage implements StreamSource {
             long within = at - manifest.streamOffset(chunk);
             int n = (int) Math.min(dst.remaining(), manifest.encodedLength(chunk) - within);
             ByteBuffer piece = dst.slice(dst.position(), n);
-            if (manifest.encodingOf(chunk) == ChunkEncoding.RAW) {
+            if (!stored(manifest.encodingOf(chunk), rawInStore)) {
                 image.read(manifest.rawOffset(chunk) + within, n, piece);
             } else {
                 FileChannels.readFully(store, piece, storeOffsets[chunk] + within,
@@ -107,6 +116,11 @@ public final class EncodedImage implements StreamSource {
     @Override
     public ImageEncoding encoding() {
         return manifest.encoding();
+    }
+
+    @Override
+    public ImageFormat format() {
+        return image.format();
     }
 
     @Override

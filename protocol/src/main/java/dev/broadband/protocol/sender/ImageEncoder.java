@@ -7,6 +7,7 @@ import dev.broadband.protocol.chunk.Fingerprint;
 import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.session.Sha256;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,50 +71,57 @@ public final class ImageEncoder {
     /** The table of an encoded image and its raw SHA-256; the compressed frames are in the store. */
     record Encoded(Manifest manifest, Sha256 sha256) {}
 
-    /** Encodes the whole image, writing the compressed frames one after the other from the store's start. */
+    /**
+     * Encodes the whole image, writing the compressed frames one after the other from the store's start; and the
+     * raw chunks between them, where the user's file is compressed and so cannot serve them.
+     */
     static Encoded encodeInto(ImageSource image, FileChannel store) throws IOException {
-        long size = image.size();
-        int chunks = Manifest.chunkCount(size, CHUNK_BYTES);
+        boolean rawInStore = image.format() != ImageFormat.RAW;
+        ChunkReader chunks = rawInStore ? decompressing(image) : positional(image);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService compressors = Executors.newFixedThreadPool(threads, Daemons.named("chunk-encoder"));
         ExecutorService hasher = Executors.newSingleThreadExecutor(Daemons.named("image-hash"));
         try {
             MessageDigest digest = Sha256.newDigest();
-            ChunkEncoding[] encodings = new ChunkEncoding[chunks];
-            int[] lengths = new int[chunks];
-            Fingerprint[] fingerprints = new Fingerprint[chunks];
+            List<ChunkEncoding> encodings = new ArrayList<>();
+            List<Integer> lengths = new ArrayList<>();
+            List<Fingerprint> fingerprints = new ArrayList<>();
             // Chunks read and not yet stored, each with its hashing: at most this many raw chunks in memory.
             ArrayDeque<InFlight> window = new ArrayDeque<>();
+            long size = 0;
             long stored = 0;
-            int done = 0;
-            for (int i = 0; i < chunks || !window.isEmpty(); ) {
-                if (i < chunks && window.size() < 2 * threads + 2) {
-                    long offset = (long) i * CHUNK_BYTES;
-                    int length = (int) Math.min(CHUNK_BYTES, size - offset);
-                    ByteBuffer raw = ByteBuffer.allocate(length);
-                    image.read(offset, length, raw);
-                    window.add(new InFlight(compressors.submit(() -> new Coded(ChunkCodec.encode(raw.array(), length),
-                                    Fingerprint.of(raw.array(), 0, length))),
-                            hasher.submit(() -> digest.update(raw.array(), 0, length))));
-                    i++;
+            boolean end = false;
+            while (!end || !window.isEmpty()) {
+                if (!end && window.size() < 2 * threads + 2) {
+                    byte[] raw = new byte[CHUNK_BYTES];
+                    int length = chunks.next(raw, size);
+                    end = length < CHUNK_BYTES;
+                    if (length > 0) {
+                        size += length;
+                        window.add(new InFlight(raw, length,
+                                compressors.submit(() -> new Coded(ChunkCodec.encode(raw, length),
+                                        Fingerprint.of(raw, 0, length))),
+                                hasher.submit(() -> digest.update(raw, 0, length))));
+                    }
                     continue;
                 }
                 InFlight oldest = window.poll();
                 Coded coded = oldest.coded().get();
                 ChunkCodec.Encoded encoded = coded.encoded();
                 oldest.hashed().get();
-                fingerprints[done] = coded.fingerprint();
-                encodings[done] = encoded.encoding();
-                lengths[done] = encoded.length();
-                if (encoded.encoding() == ChunkEncoding.ZSTD) {
-                    ByteBuffer frame = ByteBuffer.wrap(encoded.frame(), 0, encoded.length());
-                    while (frame.hasRemaining()) {
-                        stored += store.write(frame, stored);
+                fingerprints.add(coded.fingerprint());
+                encodings.add(encoded.encoding());
+                lengths.add(encoded.length());
+                if (EncodedImage.stored(encoded.encoding(), rawInStore)) {
+                    byte[] bytes = encoded.encoding() == ChunkEncoding.ZSTD ? encoded.frame() : oldest.raw();
+                    ByteBuffer out = ByteBuffer.wrap(bytes, 0, encoded.length());
+                    while (out.hasRemaining()) {
+                        stored += store.write(out, stored);
                     }
                 }
-                done++;
             }
-            return new Encoded(new Manifest(size, CHUNK_BYTES, encodings, lengths, fingerprints),
+            return new Encoded(new Manifest(size, CHUNK_BYTES, encodings.toArray(ChunkEncoding[]::new),
+                    lengths.stream().mapToInt(Integer::intValue).toArray(), fingerprints.toArray(Fingerprint[]::new)),
                     Sha256.of(digest.digest()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -125,8 +135,37 @@ public final class ImageEncoder {
         }
     }
 
+    /** The image's chunks in order. */
+    @FunctionalInterface
+    private interface ChunkReader {
+        /** Fills {@code raw} with the chunk at {@code offset}; fewer bytes than it holds only for the last one. */
+        int next(byte[] raw, long offset) throws IOException;
+    }
+
+    private static ChunkReader positional(ImageSource image) {
+        return (raw, offset) -> {
+            int length = (int) Math.min(raw.length, image.size() - offset);
+            if (length > 0) {
+                image.read(offset, length, ByteBuffer.wrap(raw));
+            }
+            return Math.max(0, length);
+        };
+    }
+
+    private static ChunkReader decompressing(ImageSource image) throws IOException {
+        InputStream in = image.format().decompress(image.stream());
+        return (raw, offset) -> {
+            try {
+                return in.readNBytes(raw, 0, raw.length);
+            } catch (IOException e) {
+                throw new IOException(image.description() + " is " + image.format().label() + "-compressed, but does"
+                        + " not decompress after " + offset + " bytes (" + e.getMessage() + "): is the file whole?", e);
+            }
+        };
+    }
+
     /** A chunk being encoded and fingerprinted, and added to the image's hash. */
-    private record InFlight(Future<Coded> coded, Future<?> hashed) {}
+    private record InFlight(byte[] raw, int length, Future<Coded> coded, Future<?> hashed) {}
 
     private record Coded(ChunkCodec.Encoded encoded, Fingerprint fingerprint) {}
 

@@ -4,28 +4,40 @@ import dev.broadband.protocol.chunk.ImageEncoding;
 import dev.broadband.protocol.session.Sha256;
 import dev.broadband.protocol.sink.BlockDevices;
 import dev.broadband.protocol.sink.FileChannels;
+import java.io.BufferedInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.function.DoubleConsumer;
 
-/** The image being sent: a seekable file (given by path, or as stdin) read at any offset. */
+/**
+ * The file the image comes from: a seekable file (given by path, or as stdin) read at any offset. It holds the raw
+ * image, or the image compressed whole ({@link #format}), which only an encoder can read, from its start.
+ */
 public final class ImageSource implements StreamSource {
     private final FileChannel channel;
     private final long size;
     private final String description;
+    private final ImageFormat format;
 
-    private ImageSource(FileChannel channel, long size, String description) {
+    private ImageSource(FileChannel channel, long size, String description) throws IOException {
         this.channel = channel;
         this.size = size;
         this.description = description;
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(ImageFormat.MAGIC_BYTES, size));
+        FileChannels.readFully(channel, head, 0, at -> description + " ended at " + at + " bytes while reading its"
+                + " first ones");
+        this.format = ImageFormat.of(Arrays.copyOf(head.array(), head.position()));
     }
 
     public static ImageSource open(Path file) throws IOException {
@@ -68,6 +80,16 @@ public final class ImageSource implements StreamSource {
     @Override
     public ImageEncoding encoding() {
         return null;
+    }
+
+    @Override
+    public ImageFormat format() {
+        return format;
+    }
+
+    /** The file's bytes from its start, read in order: what a compressed image is decompressed from. */
+    InputStream stream() throws IOException {
+        return new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 20);
     }
 
     @Override

@@ -136,8 +136,9 @@ public final class Server {
     }
 
     private boolean serve() throws IOException {
-        log.info("session {}: {} ({} bytes{}), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
+        log.info("session {}: {}{} ({} bytes{}), {} blocks of {} packets of {} bytes; data to {}, control on port {}",
                 SessionInfo.hex(sessionId), image.description(),
+                image.format() == ImageFormat.RAW ? "" : ", " + image.format().label() + "-compressed",
                 image.encoding() == null ? geometry.imageSize() : image.encoding().imageBytes(),
                 image.encoding() == null ? "" : ", " + geometry.imageSize() + " to send as chunks",
                 geometry.blockCount(), geometry.blockPackets(), geometry.payloadSize(), Units.formatAddress(config.destination()),
@@ -413,7 +414,7 @@ public final class Server {
                 announcedSha256() == null ? null : announcedSha256().hex(), rate.rateBps(),
                 blockSender.bytesSent, startedAt, clients.snapshot(),
                 new SessionStatus.Counters(blockSender.packetsSent, repairPackets, statusPackets, nacksReceived,
-                        packetsDropped));
+                        packetsDropped), image.format().label());
     }
 
     private boolean abortSession(String reason) throws IOException {

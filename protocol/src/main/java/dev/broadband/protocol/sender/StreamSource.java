@@ -18,6 +18,9 @@ public interface StreamSource extends AutoCloseable {
     /** How the image travels: null when the stream is the raw image itself. */
     ImageEncoding encoding();
 
+    /** How the file the user gave holds the image: raw, or compressed whole. */
+    ImageFormat format();
+
     /** The raw image's SHA-256 when it is known before sending; null when the first pass takes it. */
     Sha256 imageSha256();
 

@@ -97,6 +97,28 @@ class ChunkCacheTest {
     }
 
     @Test
+    void aCompressedImageKeepsItsRawChunksInTheCacheAndReadsBackTheSameStream() throws IOException {
+        Path image = image();
+        Path gz = dir.resolve("disk.img.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(Files.readAllBytes(image));
+        }
+        byte[] expected;
+        try (ImageSource source = ImageSource.open(image);
+             EncodedImage fresh = ImageEncoder.encode(source, dir)) {
+            expected = stream(fresh);
+        }
+        for (String how : new String[] {"encoded", "read from"}) {
+            try (ImageSource source = ImageSource.open(gz)) {
+                ChunkCache.Opened opened = ChunkCache.open(source, gz);
+                assertThat(opened.how()).startsWith(how);
+                assertThat(stream(opened.image())).isEqualTo(expected);
+                opened.image().close();
+            }
+        }
+    }
+
+    @Test
     void aSourceThatIsNotARegularFileIsRefusedSayingWhy() throws IOException {
         Path image = image();
         try (ImageSource source = ImageSource.open(image)) {

@@ -8,6 +8,7 @@ import dev.broadband.protocol.chunk.Fingerprint;
 import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.sender.EncodedImage;
 import dev.broadband.protocol.sender.ImageEncoder;
+import dev.broadband.protocol.sender.ImageFormat;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.session.Sha256;
 import java.io.IOException;
@@ -127,6 +128,71 @@ class DecodingSinkTest {
         assertThatThrownBy(() -> sink.write(0, block(0))).isInstanceOf(IOException.class)
                 .hasMessageContaining("chunk manifest is damaged");
         assertThat(device.written.cardinality()).isZero();
+    }
+
+    /** The image as a user may hold it: compressed whole, gzip in two members as pigz and cat make them. */
+    private Path compressed(ImageFormat format) throws IOException {
+        Path file = dir.resolve("image." + format.label());
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            switch (format) {
+                case ZSTD -> {
+                    try (java.io.OutputStream z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+                        z.write(image);
+                    }
+                }
+                case XZ -> {
+                    try (java.io.OutputStream z = new org.tukaani.xz.XZOutputStream(out, new org.tukaani.xz.LZMA2Options(1))) {
+                        z.write(image);
+                    }
+                }
+                case GZIP -> {
+                    int half = image.length / 2;
+                    java.util.zip.GZIPOutputStream first = new java.util.zip.GZIPOutputStream(out);
+                    first.write(image, 0, half);
+                    first.finish();
+                    try (java.io.OutputStream second = new java.util.zip.GZIPOutputStream(out)) {
+                        second.write(image, half, image.length - half);
+                    }
+                }
+                case RAW -> out.write(image);
+            }
+        }
+        return file;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ImageFormat.class, names = {"ZSTD", "XZ", "GZIP"})
+    void anImageCompressedWholeIsRecognisedByItsFirstBytesAndArrivesAsTheRawImage(ImageFormat format)
+            throws IOException {
+        Path file = compressed(format);
+        try (ImageSource source = ImageSource.open(file);
+             EncodedImage fromCompressed = ImageEncoder.encode(source, dir)) {
+            assertThat(source.format()).isEqualTo(format);
+            assertThat(fromCompressed.format()).isEqualTo(format);
+            assertThat(fromCompressed.imageSha256()).as("the raw image's").isEqualTo(encoded.imageSha256());
+            assertThat(fromCompressed.manifest().encoding()).isEqualTo(encoded.encoding());
+            byte[] bytes = new byte[(int) fromCompressed.size()];
+            ByteBuffer all = ByteBuffer.allocate(bytes.length);
+            fromCompressed.read(0, bytes.length, all);
+            all.get(bytes);
+            assertThat(bytes).as("the same stream as from the raw image").isEqualTo(stream);
+        }
+    }
+
+    @Test
+    void aCompressedImageThatIsCutShortFailsTheEncodingSayingSo() throws IOException {
+        Path file = compressed(ImageFormat.XZ);
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+        try (ImageSource source = ImageSource.open(file)) {
+            assertThatThrownBy(() -> ImageEncoder.encode(source, dir)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("is xz-compressed, but does not decompress after")
+                    .hasMessageContaining("is the file whole?");
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("broadband-chunks-")))
+                    .as("only the store of the image encoded before the test").hasSize(1);
+        }
     }
 
     @Test
