@@ -150,6 +150,10 @@ cmd_up() {
     ip link set "${name}br" up
 
     add_host "$name" s "$SUBNET_PREFIX.1" "$mtu"
+    # The sender's interface cuts a segmented send (UDP GSO) into datagrams itself, as a
+    # NIC does: a veth would pass it whole, so one random drop at a receiver would take a
+    # run of 40 datagrams and tx_bytes would count one header for all of them.
+    in_ns "$name-s" ethtool -K "$name-s-v" tx-udp-segmentation off >/dev/null
     local i
     for ((i = 1; i <= n; i++)); do
         add_host "$name" "r$i" "$SUBNET_PREFIX.$((10 + i))" "$mtu"
@@ -179,6 +183,7 @@ cmd_txbytes() {
 
 [ $# -ge 1 ] || usage
 [ "$(id -u)" = 0 ] || die "must run as root"
+command -v ethtool >/dev/null || die "needs ethtool (apt-get install ethtool)"
 command=$1; shift
 case $command in
     up) cmd_up "$@" ;;

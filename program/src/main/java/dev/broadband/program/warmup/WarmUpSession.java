@@ -160,7 +160,8 @@ public final class WarmUpSession implements AutoCloseable {
         ClientConfig clientConfig = new ClientConfig(new InetSocketAddress(loopback, controlPort), "warm-up", null,
                 PATIENCE, PATIENCE, ClientConfig.DEFAULT_BUFFER_BYTES);
         try (ImageSource source = ImageSource.open(image);
-             UdpPort serverPort = UdpPort.forSender(loopback, controlPort, serverConfig.destination(), null);
+             UdpPort serverPort = UdpPort.forSender(loopback, controlPort, serverConfig.destination(), null,
+                     false);
              UdpPort clientPort = UdpPort.forReceiver(null)) {
             Server sender = new Server(new LossySend(serverPort, LOSS, new SplittableRandom()), source, codec.copy(),
                     serverConfig, status -> {}, NOPLogger.NOP_LOGGER);

@@ -323,6 +323,31 @@ class NamespaceSegmentIT {
     }
 
     @Test
+    void withGsoTheSenderHandsTheKernelManyDatagramsPerCallAndEveryClientVerifiesTheImage() throws Exception {
+        byte[] bytes = new byte[(int) (48 * MIB)];
+        new SplittableRandom(11).nextBytes(bytes);
+        Path image = Files.write(dir.resolve("gso.img"), bytes);
+        try (Segment net = Segment.up("btg", 2, "--loss", "1", "--rate", "1gbit")) {
+            File serverLog = file("g-server.log");
+            List<Process> clients = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                clients.add(net.broadband(net.receiver(i), null, null, file("g-client-" + i + ".log"), "client",
+                        Segment.SENDER_ADDRESS, "--wait", "60s", "--output", file("g-out-" + i).getPath()));
+            }
+            Process server = net.broadband(net.sender(), image.toFile(), null, serverLog, "server", Segment.BROADCAST,
+                    "--min-clients", "2", "--gso");
+            for (int i = 1; i <= 2; i++) {
+                File log = file("g-client-" + i + ".log");
+                assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d exit; log:%n%s", i, log(log)).isZero();
+                assertThat(Files.readAllBytes(file("g-out-" + i).toPath())).as("output of client %d", i).isEqualTo(bytes);
+            }
+            assertThat(await(server, "server", serverLog)).as("server exit; log:%n%s", log(serverLog)).isZero();
+            assertThat(log(serverLog)).contains("datagrams go out up to 64 per system call (UDP segmentation offload)")
+                    .contains("2/2 clients verified the image");
+        }
+    }
+
+    @Test
     void aClientWhoseInterfaceTakesSmallerFramesThanTheSenderSendsRefusesSayingWhatToSet() throws Exception {
         try (Segment net = Segment.up("btf", 1, "--mtu", "9000")) {
             Segment.run(List.of("ip", "netns", "exec", net.receiver(1), "ip", "link", "set", "btf-r1-v", "mtu", "1500"));

@@ -30,6 +30,12 @@ final class BlockSender {
     private final long session;
     private final FirstPassHash hash;
     private final ByteBuffer packet;
+    /** Datagrams framed but not yet sent, handed to the port together: all of one size but the last. */
+    private final ByteBuffer burst;
+    private final int burstDatagrams;
+    private int burstCount;
+    private int burstSize;
+    private int burstWire;
     private final byte[] parity;
     private final BlockCodes codes;
     /** Blocks in memory, one per buffer, with the block each holds (-1 for none). */
@@ -58,7 +64,11 @@ final class BlockSender {
         this.hash = hash;
         this.codes = new BlockCodes(geometry.blockPackets());
         this.parity = new byte[geometry.payloadSize()];
-        this.packet = ByteBuffer.allocateDirect(codec.dataDatagram(geometry.payloadSize()));
+        int datagram = codec.dataDatagram(geometry.payloadSize());
+        this.packet = ByteBuffer.allocateDirect(datagram);
+        PacketPort.Burst most = port.dataBurst();
+        this.burstDatagrams = Math.max(1, Math.min(most.datagrams(), most.bytes() / datagram));
+        this.burst = ByteBuffer.allocateDirect(burstDatagrams * datagram);
         int buffers = 2 * maxBlocks;
         this.blocks = new byte[buffers][(int) geometry.blockBytes()];
         this.blockBuffers = new ByteBuffer[buffers];
@@ -103,6 +113,7 @@ final class BlockSender {
             }
             put();
         }
+        flush();
         if (p == batch.packets()) {
             for (int slot = 0; slot < batch.size(); slot++) {
                 holds[batch.buffers[slot]]--;
@@ -161,14 +172,43 @@ final class BlockSender {
     private void put() throws IOException {
         codec.finish(packet);
         int bytes = packet.remaining();
-        pace(bytes + FRAME_OVERHEAD);
-        port.sendData(packet);
+        if (burstCount > 0 && bytes > burstSize) {
+            flush();
+        }
+        if (burstCount == 0) {
+            burstSize = bytes;
+        }
+        burst.put(packet);
+        burstCount++;
+        burstWire += bytes + FRAME_OVERHEAD;
         packetsSent++;
         bytesSent += bytes;
+        // Only the last datagram of a burst may be shorter than the others.
+        if (bytes < burstSize || burstCount == burstDatagrams) {
+            flush();
+        }
+    }
+
+    /** Paces and sends the datagrams framed so far, in one call to the port. */
+    private void flush() throws IOException {
+        if (burstCount == 0) {
+            return;
+        }
+        pace(burstWire);
+        burst.flip();
+        if (burstCount == 1) {
+            port.sendData(burst);
+        } else {
+            port.sendData(burst, burstSize);
+        }
+        burst.clear();
+        burstCount = 0;
+        burstWire = 0;
     }
 
     /** Sends a control packet (the sender's status, an abort) on the data channel, within the same pacing. */
     void sendControl(ByteBuffer encoded) throws IOException {
+        flush();
         int bytes = encoded.remaining();
         pace(bytes + FRAME_OVERHEAD);
         port.sendData(encoded);

@@ -23,6 +23,31 @@ public interface PacketPort extends Closeable {
     /** Sends to every receiver of the session (broadcast or multicast). May block while the interface is busy. */
     void sendData(ByteBuffer packet) throws IOException;
 
+    /**
+     * How many datagrams of one size {@link #sendData(ByteBuffer, int)} hands the system in one call, and how many
+     * bytes in all; 1 datagram where it sends them one by one.
+     */
+    default Burst dataBurst() {
+        return Burst.SINGLE;
+    }
+
+    /**
+     * Sends consecutive datagrams of {@code size} bytes each (the last may be shorter), at most {@link #dataBurst()}
+     * of them, to every receiver; in one call where the system can.
+     */
+    default void sendData(ByteBuffer datagrams, int size) throws IOException {
+        int end = datagrams.limit();
+        for (int at = datagrams.position(); at < end; at += size) {
+            sendData(datagrams.slice(at, Math.min(size, end - at)));
+        }
+        datagrams.position(end);
+    }
+
+    /** What one {@link #sendData(ByteBuffer, int)} takes: so many datagrams, so many bytes in all. */
+    record Burst(int datagrams, int bytes) {
+        public static final Burst SINGLE = new Burst(1, Integer.MAX_VALUE);
+    }
+
     /** Sends one control datagram to one address. */
     void sendControl(ByteBuffer packet, SocketAddress to) throws IOException;
 

@@ -25,6 +25,10 @@ public final class UdpPort implements PacketPort {
     private final Selector selector;
     private final DatagramChannel control;
     private DatagramChannel data;
+    /** The sender's data socket where the kernel takes many datagrams per call; null where it does not. */
+    private SegmentingSocket segmenting;
+    private boolean segments;
+    private String dataPath;
     private SocketAddress dataDestination;
     private static final Path RMEM_MAX = Path.of("/proc/sys/net/core/rmem_max");
     private final SocketDrops drops = new SocketDrops();
@@ -39,14 +43,22 @@ public final class UdpPort implements PacketPort {
 
     /**
      * The sender's sockets: control and NACKs heard on {@code controlPort} of {@code bind} (the wildcard when null),
-     * data sent to {@code destination}, a broadcast address or a multicast group (then out of {@code multicastInterface}).
+     * data sent to {@code destination}, a broadcast address or a multicast group (then out of {@code multicastInterface}),
+     * many datagrams per system call where the kernel takes them so and {@code segment} allows it.
      */
     public static UdpPort forSender(InetAddress bind, int controlPort, InetSocketAddress destination,
-                                    NetworkInterface multicastInterface) throws IOException {
+                                    NetworkInterface multicastInterface, boolean segment) throws IOException {
         DatagramChannel control = DatagramChannel.open(StandardProtocolFamily.INET);
         control.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
         control.bind(new InetSocketAddress(bind, controlPort));
         UdpPort port = new UdpPort(control);
+        port.dataDestination = destination;
+        if (segment && port.openSegmenting(bind, multicastInterface)) {
+            return port;
+        }
+        if (!segment) {
+            port.dataPath = "datagrams go out one per system call";
+        }
         DatagramChannel data = DatagramChannel.open(StandardProtocolFamily.INET);
         data.setOption(StandardSocketOptions.SO_BROADCAST, true);
         data.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
@@ -59,8 +71,21 @@ public final class UdpPort implements PacketPort {
         }
         data.bind(new InetSocketAddress(bind, 0));
         port.data = data;
-        port.dataDestination = destination;
         return port;
+    }
+
+    /** Opens the data socket that takes many datagrams per call; false, saying why in the data path, where none opens. */
+    private boolean openSegmenting(InetAddress bind, NetworkInterface multicastInterface) {
+        try {
+            segmenting = SegmentingSocket.open(bind, (InetSocketAddress) dataDestination, multicastInterface, SEND_BUFFER);
+            segments = true;
+            dataPath = "datagrams go out up to " + SegmentingSocket.MAX_SEGMENTS + " per system call (UDP segmentation"
+                    + " offload)";
+            return true;
+        } catch (IOException e) {
+            dataPath = "datagrams go out one per system call: " + e.getMessage();
+            return false;
+        }
     }
 
     /**
@@ -142,7 +167,39 @@ public final class UdpPort implements PacketPort {
 
     @Override
     public void sendData(ByteBuffer packet) throws IOException {
-        data.send(packet, dataDestination);
+        if (segmenting != null) {
+            segmenting.send(packet, packet.remaining());
+        } else {
+            data.send(packet, dataDestination);
+        }
+    }
+
+    @Override
+    public Burst dataBurst() {
+        return segments ? new Burst(SegmentingSocket.MAX_SEGMENTS, SegmentingSocket.MAX_BYTES) : Burst.SINGLE;
+    }
+
+    @Override
+    public void sendData(ByteBuffer datagrams, int size) throws IOException {
+        if (!segments) {
+            PacketPort.super.sendData(datagrams, size);
+            return;
+        }
+        int start = datagrams.position();
+        try {
+            segmenting.send(datagrams, size);
+        } catch (IOException e) {
+            // An interface that cannot checksum for the kernel (EIO), say: the same datagrams one by one still go.
+            segments = false;
+            dataPath = "datagrams go out one per system call: the kernel refused them " + SegmentingSocket.MAX_SEGMENTS
+                    + " at a time (" + e.getMessage() + ")";
+            PacketPort.super.sendData(datagrams.position(start), size);
+        }
+    }
+
+    /** How the sender's datagrams reach the kernel, for its log; null for a receiver. */
+    public String dataPath() {
+        return dataPath;
     }
 
     @Override
@@ -198,6 +255,9 @@ public final class UdpPort implements PacketPort {
         control.close();
         if (data != null) {
             data.close();
+        }
+        if (segmenting != null) {
+            segmenting.close();
         }
     }
 }

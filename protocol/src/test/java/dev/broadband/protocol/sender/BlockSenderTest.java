@@ -29,7 +29,7 @@ class BlockSenderTest {
     Path dir;
 
     /** Keeps every data packet sent: block, symbol, payload. */
-    private static final class Wire implements PacketPort {
+    private static class Wire implements PacketPort {
         final List<int[]> sent = new ArrayList<>();
         final List<byte[]> payloads = new ArrayList<>();
 
@@ -65,6 +65,32 @@ class BlockSenderTest {
 
         @Override
         public void close() {}
+    }
+
+    /** A port that takes up to {@code burst.datagrams()} datagrams of one size per call, and notes each call's. */
+    private static final class BurstingWire extends Wire {
+        final Burst burst;
+        final List<List<Integer>> calls = new ArrayList<>();
+
+        BurstingWire(Burst burst) {
+            this.burst = burst;
+        }
+
+        @Override
+        public Burst dataBurst() {
+            return burst;
+        }
+
+        @Override
+        public void sendData(ByteBuffer datagrams, int size) throws IOException {
+            List<Integer> lengths = new ArrayList<>();
+            for (int at = datagrams.position(); at < datagrams.limit(); at += size) {
+                int length = Math.min(size, datagrams.limit() - at);
+                lengths.add(length);
+                sendData(datagrams.slice(at, length));
+            }
+            calls.add(lengths);
+        }
     }
 
     private byte[] image(Path file, int size) throws IOException {
@@ -141,6 +167,39 @@ class BlockSenderTest {
                     .isEqualTo(data(original, geometry, block, symbol));
         }
         assertThat(FirstPassHashTest.awaitResult(hash)).isEqualTo(Sha256.of(Sha256.newDigest().digest(original)));
+    }
+
+    @Test
+    void aPortThatTakesManyDatagramsPerCallGetsTheSameDatagramsInTheSameOrderAllOfOneSizeButTheLastOfEachCall()
+            throws IOException {
+        Path file = dir.resolve("image");
+        byte[] original = image(file, 5 * K * PAYLOAD + 150);
+        Geometry geometry = new Geometry(original.length, PAYLOAD, K);
+        int datagram = CODEC.dataDatagram(PAYLOAD);
+        Wire single = new Wire();
+        // Room for five datagrams and a half: the byte limit, not the count, ends each call.
+        BurstingWire bursting = new BurstingWire(new PacketPort.Burst(64, datagram * 11 / 2));
+        for (Wire wire : List.of(single, bursting)) {
+            Carousel carousel = new Carousel(geometry, true, 0.25, 8);
+            carousel.needEverything();
+            try (ImageSource image = ImageSource.open(file)) {
+                BlockSender sender = new BlockSender(image, geometry, CODEC, wire,
+                        RateController.fixed(10_000_000_000L, System.nanoTime()), 1, new FirstPassHash(geometry.blockCount()), 8);
+                Batch batch = carousel.nextRun();
+                assertThat(sender.send(batch, 0, batch.packets(), () -> false)).isEqualTo(batch.packets());
+            }
+        }
+        assertThat(bursting.sent).as("block and symbol of every datagram, in order").containsExactlyElementsOf(single.sent);
+        assertThat(bursting.payloads).containsExactlyElementsOf(single.payloads);
+        assertThat(bursting.calls).as("calls of many datagrams").isNotEmpty();
+        int inCalls = 0;
+        for (List<Integer> call : bursting.calls) {
+            assertThat(call).hasSizeBetween(2, 5);
+            assertThat(call.subList(0, call.size() - 1)).as("all but the last of a call").containsOnly(call.get(0));
+            assertThat(call.get(call.size() - 1)).isLessThanOrEqualTo(call.get(0));
+            inCalls += call.size();
+        }
+        assertThat(inCalls).as("most datagrams went in calls of several").isGreaterThan(single.sent.size() / 2);
     }
 
     private static Batch batch(Geometry geometry) {
