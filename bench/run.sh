@@ -2,7 +2,7 @@
 # Peers side by side on a namespace segment: prints figures, never pass/fail.
 #
 #   bench/run.sh [--size MiB | --image PATH] [--receivers "4 10 20"] [--loss "0 1"]
-#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband-gso broadband@950mbit"]
+#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband-no-gso broadband@950mbit"]
 #                [--target-holds PATH]
 #
 # For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
@@ -15,7 +15,7 @@
 # sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
 # broadband@RATE is broadband with a fixed --rate RATE instead of its default (adaptive) rate;
 # broadband-full is broadband whose clients receive everything (--no-delta);
-# broadband-gso is broadband whose server sends many datagrams per system call (--gso).
+# broadband-no-gso is broadband whose server sends one datagram per system call (--no-gso).
 # With --target-holds PATH every receiver's output is a copy of PATH before the cell starts
 # (not timed): a fleet that holds an earlier version of the image (a delta cell).
 # Progress goes to stderr, the table to stdout. Needs root. See bench/README.md.

@@ -18,7 +18,7 @@ tool_available() {
         udpcast-zstd) tool_available udpcast && command -v zstd >/dev/null ;;
         uftp)      command -v uftp >/dev/null && command -v uftpd >/dev/null ;;
         tcp)       command -v socat >/dev/null && command -v ss >/dev/null ;;
-        broadband|broadband-full|broadband-gso) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
+        broadband|broadband-full|broadband-no-gso) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
         *) return 1 ;;
     esac
 }
@@ -193,8 +193,8 @@ tool_broadband-full() {
     BENCH_BROADBAND_CLIENT_ARGS="${BENCH_BROADBAND_CLIENT_ARGS:-} --no-delta" tool_broadband "$@"
 }
 
-# broadband-gso: broadband whose server hands the kernel many datagrams per system call
-# (--gso, UDP segmentation offload), next to the default in the same run.
-tool_broadband-gso() {
-    BENCH_BROADBAND_SERVER_ARGS="${BENCH_BROADBAND_SERVER_ARGS:-} --gso" tool_broadband "$@"
+# broadband-no-gso: broadband whose server sends one datagram per system call (--no-gso),
+# to show what UDP segmentation offload buys in the same run.
+tool_broadband-no-gso() {
+    BENCH_BROADBAND_SERVER_ARGS="${BENCH_BROADBAND_SERVER_ARGS:-} --no-gso" tool_broadband "$@"
 }

@@ -69,11 +69,10 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             description = "Rate cap on the wire, e.g. 800mbit, 1gbit (default: adapt to receivers' reported loss).")
     Long rate;
 
-    @Option(names = "--gso",
-            description = "Hand the kernel up to 64 datagrams of one size per system call (Linux UDP segmentation"
-                    + " offload): a tenth of the sender's cost per datagram, for a sender that its own CPU holds back."
-                    + " Falls back to one per call where it cannot.")
-    boolean gso;
+    @Option(names = "--no-gso",
+            description = "Send one datagram per system call, instead of up to 64 of one size at a time (Linux UDP"
+                    + " segmentation offload, the default where the kernel and the interface take it).")
+    boolean noGso;
 
     @Option(names = "--key-file", paramLabel = "F", description = "Session key (>= 32 random bytes) shared with the clients: every packet is authenticated.")
     Path keyFile;
@@ -153,11 +152,9 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             // Encoding comes after every option is checked: a mistyped flag should not wait for a pass over the image.
             try (StreamSource image = prepare(raw);
-                 UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic, gso)) {
+                 UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic, !noGso)) {
                 String path = port.dataPath();
-                if (gso) {
-                    log.info("{}", path);
-                }
+                log.info("{}", path);
                 boolean served = serve(port, image, codec, config);
                 if (!port.dataPath().equals(path)) {
                     log.warn("{}", port.dataPath());

@@ -94,7 +94,7 @@ public final class Demo {
             CompletableFuture<Boolean> server = CompletableFuture.supplyAsync(() -> {
                 try (ImageSource source = ImageSource.open(image);
                      UdpPort port = UdpPort.forSender(InetAddress.getLoopbackAddress(), controlPort,
-                             config.destination(), lo, false)) {
+                             config.destination(), lo, true)) {
                     Server s = new Server(port, source, new WireCodec(null), config, board::set);
                     return s.run();
                 } catch (IOException e) {

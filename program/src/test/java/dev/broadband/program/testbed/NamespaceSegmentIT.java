@@ -323,7 +323,7 @@ class NamespaceSegmentIT {
     }
 
     @Test
-    void withGsoTheSenderHandsTheKernelManyDatagramsPerCallAndEveryClientVerifiesTheImage() throws Exception {
+    void theSenderHandsTheKernelManyDatagramsPerCallAndEveryClientVerifiesTheImage() throws Exception {
         byte[] bytes = new byte[(int) (48 * MIB)];
         new SplittableRandom(11).nextBytes(bytes);
         Path image = Files.write(dir.resolve("gso.img"), bytes);
@@ -335,7 +335,7 @@ class NamespaceSegmentIT {
                         Segment.SENDER_ADDRESS, "--wait", "60s", "--output", file("g-out-" + i).getPath()));
             }
             Process server = net.broadband(net.sender(), image.toFile(), null, serverLog, "server", Segment.BROADCAST,
-                    "--min-clients", "2", "--gso");
+                    "--min-clients", "2");
             for (int i = 1; i <= 2; i++) {
                 File log = file("g-client-" + i + ".log");
                 assertThat(await(clients.get(i - 1), "client " + i, log)).as("client %d exit; log:%n%s", i, log(log)).isZero();

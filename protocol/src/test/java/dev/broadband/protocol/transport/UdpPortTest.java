@@ -47,7 +47,7 @@ class UdpPortTest {
                     segment)) {
                 assertThat(sender.dataPath()).isEqualTo(segment
                         ? "datagrams go out up to 64 per system call (UDP segmentation offload)"
-                        : "datagrams go out one per system call");
+                        : "datagrams go out one per system call, as asked");
                 assertThat(sender.dataBurst().datagrams()).isEqualTo(segment ? 64 : 1);
                 ByteBuffer together = ByteBuffer.allocateDirect(10 * 1000 + 300);
                 for (int i = 0; i < 11; i++) {
