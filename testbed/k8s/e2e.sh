@@ -6,7 +6,9 @@
 #   example     examples/broadcast.yaml with the testbed's image, segment and node count: every node
 #               imaged, Succeeded N/N, each disk equal to the image, each node annotated
 #   leader      two operator replicas: one holds the Lease; deleted, the other takes over
-#   two at once two broadcasts to different nodes side by side, both Succeeded on distinct ports
+#   two at once two broadcasts to different nodes side by side, both Succeeded on distinct ports; the
+#               second's source is the image gzip-compressed, declared by the compressed file's sha256 (as a
+#               download page gives it): its status says gzip, and its node's disk holds the raw image
 #   busy        a second broadcast to a node whose disk the first is writing: it waits, saying for
 #               which, then writes; both Succeeded
 #   dry         dryRun: true: every node checked, nothing written, shown as a dry run's own outcome
@@ -120,13 +122,16 @@ echo "== an image served over HTTP on the testbed"
 # see --encoding), so the agents decode chunks onto their disks.
 { head -c "$image_size" /dev/urandom; head -c "$zero_size" /dev/zero; } >"$work/os.raw"
 sha="$(sha256sum "$work/os.raw" | cut -d' ' -f1)"
+gzip -1 -c "$work/os.raw" >"$work/os.raw.gz"
+gz_sha="$(sha256sum "$work/os.raw.gz" | cut -d' ' -f1)"
 bytes="$(stat -c %s "$work/os.raw")"
 (cd "$work" && exec python3 -m http.server "$http_port" --bind "$http_host" >"$work/http.log" 2>&1) &
 http_pid=$!
 
 reimage='{broadband.dev/reimage: "true"}'
 # apply BROADCAST SELECTOR [SPEC-LINE...]: an ImageBroadcast of the served image to the nodes
-# SELECTOR matches, with the extra spec lines given (YAML, e.g. "rate: 20mbit").
+# SELECTOR matches, with the extra spec lines given (YAML, e.g. "rate: 20mbit"); served file
+# $file (default os.raw) of sha256 $file_sha (default the image's).
 apply() {
   local b=$1 selector=$2; shift 2
   {
@@ -135,7 +140,7 @@ apiVersion: broadband.dev/v1alpha1
 kind: ImageBroadcast
 metadata: {name: $b, namespace: $ns}
 spec:
-  source: {url: "http://$http_host:$http_port/os.raw", sha256: "sha256:$sha"}
+  source: {url: "http://$http_host:$http_port/${file:-os.raw}", sha256: "sha256:${file_sha:-$sha}"}
   targetNodeSelector: $selector
   targetDevice: /dev/sdb
   address: 10.77.0.255
@@ -225,7 +230,7 @@ new_leader() { local now; now="$(leader)" && [[ "$now" != "$deposed" ]]; }
 wait_until 120 "the standing-by operator leading in place of $deposed" new_leader
 echo "leading operator: $(leader)"
 apply one "{kubernetes.io/hostname: $first}"
-apply two "{kubernetes.io/hostname: $last}"
+file=os.raw.gz file_sha=$gz_sha apply two "{kubernetes.io/hostname: $last}"
 watch one
 [[ "$phase" == Succeeded ]] || failed "one ended '$phase', not Succeeded"
 watch two
@@ -233,6 +238,9 @@ watch two
 [[ "$(ib one .status.dataPort)" != "$(ib two .status.dataPort)" ]] || failed "one and two share data port $(ib one .status.dataPort)"
 imaged one "$first"
 imaged two "$last"
+[[ "$(ib one .status.sourceFormat)" == raw ]] || failed "one: sourceFormat '$(ib one .status.sourceFormat)', not raw"
+[[ "$(ib two .status.sourceFormat)" == gzip ]] || failed "two: sourceFormat '$(ib two .status.sourceFormat)', not gzip"
+echo "OK: two's gzip-compressed source, declared by the compressed file's sha256, imaged $last with the raw image"
 
 echo "== busy: a second broadcast to $first while a first one writes its disk"
 wipe "$first"

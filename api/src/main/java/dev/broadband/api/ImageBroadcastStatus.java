@@ -40,6 +40,9 @@ public class ImageBroadcastStatus {
   private String agentKeySecret;
   private String session;
   private Long imageBytes;
+  @JsonPropertyDescription("How the source holds the image, as the sender found it: raw, zstd, xz or gzip. Nodes"
+      + " write and verify the raw image whichever it is.")
+  private String sourceFormat;
   @JsonPropertyDescription("How many times the sender pod was recreated after it died.")
   private Integer senderRestarts;
   @JsonPropertyDescription("The nodes this broadcast images, taken once when its sender was created: relabelling"
@@ -152,6 +155,14 @@ public class ImageBroadcastStatus {
 
   public void setSession(String session) {
     this.session = session;
+  }
+
+  public String getSourceFormat() {
+    return sourceFormat;
+  }
+
+  public void setSourceFormat(String sourceFormat) {
+    this.sourceFormat = sourceFormat;
   }
 
   public Long getImageBytes() {

@@ -23,7 +23,8 @@ public class ImageSource {
   private String url;
 
   @Pattern(SHA256_PATTERN)
-  @JsonPropertyDescription("Digest of the image at url, as sha256:<64 lowercase hex digits>.")
+  @JsonPropertyDescription("Digest of the file at url, as sha256:<64 lowercase hex digits>: of the compressed file"
+      + " when it is one (zstd, xz or gzip), as a download page gives it.")
   private String sha256;
 
   @Pattern(ABSOLUTE_PATH_PATTERN)

@@ -192,6 +192,9 @@ public class BroadcastReconciliation {
       ImageBroadcastStatus next, SessionStatus report, List<String> selected, String senderKey) {
     next.setSession(report.session());
     next.setImageBytes(report.imageBytes());
+    if (report.sourceFormat() != null) {
+      next.setSourceFormat(report.sourceFormat());
+    }
     if (report.startedAt() != null && next.getStartTime() == null) {
       next.setStartTime(report.startedAt().toString());
     }
@@ -402,6 +405,7 @@ public class BroadcastReconciliation {
       next.setTargetNodes(previous.getTargetNodes());
       next.setSession(previous.getSession());
       next.setImageBytes(previous.getImageBytes());
+      next.setSourceFormat(previous.getSourceFormat());
       next.setStartTime(previous.getStartTime());
       next.setProgress(previous.getProgress());
       next.setNodes(previous.getNodes());

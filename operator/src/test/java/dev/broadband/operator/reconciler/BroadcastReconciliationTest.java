@@ -93,6 +93,7 @@ class BroadcastReconciliationTest {
     assertThat(ib.getStatus().getRate()).isEqualTo("812Mbit/s");
     assertThat(ib.getStatus().getStartTime()).isEqualTo("2026-11-25T12:00:00Z");
     assertThat(ib.getStatus().getSession()).isEqualTo("1f2e3d4c5b6a7980");
+    assertThat(ib.getStatus().getSourceFormat()).isEqualTo("zstd");
 
     h.sender.report(HOST, STATUS_PORT, report(SessionPhase.STREAMING, 10_000,
         client("node-1", ClientState.SUCCEEDED, IMAGE_BYTES, ""),

@@ -77,8 +77,9 @@ public final class Fixtures {
         bytes, 0, message);
   }
 
+  /** What a sender serving a zstd-compressed image reports. */
   public static SessionStatus report(SessionPhase phase, long rate, ClientStatus... clients) {
     return new SessionStatus("1f2e3d4c5b6a7980", phase, IMAGE_BYTES, "ab".repeat(32), rate, 0,
-        phase == SessionPhase.WAITING ? null : Instant.parse("2026-11-25T12:00:00Z"), List.of(clients), null);
+        phase == SessionPhase.WAITING ? null : Instant.parse("2026-11-25T12:00:00Z"), List.of(clients), null, "zstd");
   }
 }

@@ -112,7 +112,8 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--sha256", paramLabel = "HEX",
             description = "The image's SHA-256, known beforehand (e.g. checked after a download): announced at once,"
                     + " so clients that require it write from the first packet; the session is aborted if the"
-                    + " first pass finds otherwise.")
+                    + " first pass finds otherwise. For a compressed --file, the SHA-256 of the file itself (as a"
+                    + " download page gives it) will do: it is checked before the session and named to clients.")
     String sha256;
 
     @Option(names = "--fec-overhead", paramLabel = "PERCENT", defaultValue = "0", converter = Converters.Percent.class,
@@ -146,22 +147,50 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         try (ImageSource raw = file != null ? ImageSource.open(file) : ImageSource.stdin()) {
             WireCodec codec = new WireCodec(KeyFile.read(keyFile));
             NetworkInterface nic = chooseInterface(destination);
-            ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
-                    rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout), dropTimeout,
-                    blockPackets, maxDatagram(nic), !noFec, fecOverhead, sha256 == null ? null : Sha256.parse(sha256));
+            int maxDatagram = maxDatagram(nic);
+            Sha256 given = sha256 == null ? null : Sha256.parse(sha256);
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             // Encoding comes after every option is checked: a mistyped flag should not wait for a pass over the image.
-            try (StreamSource image = prepare(raw);
-                 UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic, !noGso)) {
-                String path = port.dataPath();
-                log.info("{}", path);
-                boolean served = serve(port, image, codec, config);
-                if (!port.dataPath().equals(path)) {
-                    log.warn("{}", port.dataPath());
+            try (StreamSource image = prepare(raw)) {
+                GivenDigest digest = checkGiven(given, raw, image);
+                ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
+                        rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout),
+                        dropTimeout, blockPackets, maxDatagram, !noFec, fecOverhead, digest.image(), digest.source());
+                try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic, !noGso)) {
+                    String path = port.dataPath();
+                    log.info("{}", path);
+                    boolean served = serve(port, image, codec, config);
+                    if (!port.dataPath().equals(path)) {
+                        log.warn("{}", port.dataPath());
+                    }
+                    return served ? 0 : 1;
                 }
-                return served ? 0 : 1;
             }
         }
+    }
+
+    /** What --sha256 turned out to name: the raw image (announced at once), or the compressed file it comes from. */
+    private record GivenDigest(Sha256 image, Sha256 source) {}
+
+    /**
+     * A compressed file's --sha256 may be the file's own, as a download page gives it (and as an ImageBroadcast's
+     * source declares it), or the raw image's; anything else is refused before the session, nothing sent.
+     */
+    private static GivenDigest checkGiven(Sha256 given, ImageSource file, StreamSource image) throws IOException {
+        if (given == null || file.format() == ImageFormat.RAW || given.equals(image.imageSha256())) {
+            return new GivenDigest(given, null);
+        }
+        long start = System.nanoTime();
+        Sha256 found = file.digest(f -> { });
+        if (!found.equals(given)) {
+            throw new IllegalArgumentException(file.description() + " has sha256 " + found.hex() + " and holds an image"
+                    + " of sha256 " + image.imageSha256().hex() + ", neither the " + given.hex() + " given with --sha256:"
+                    + " it changed, or it is not the image named");
+        }
+        log.info("{} has the sha256 given with --sha256 (the {}-compressed file's; checked in {}); clients verify the"
+                + " image's, {}", file.description(), file.format().label(),
+                Units.formatDuration(Duration.ofNanos(System.nanoTime() - start)), image.imageSha256().hex());
+        return new GivenDigest(null, found);
     }
 
     private StreamSource prepare(ImageSource image) throws IOException {

@@ -88,7 +88,7 @@ public final class Demo {
                     loss * 100, parity ? "parity" : "resending lost packets");
             ServerConfig config = new ServerConfig(new InetSocketAddress(InetAddress.getByName(GROUP), dataPort),
                     controlPort, 0, new StartPolicy(clients, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                    Duration.ofSeconds(10), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0, null);
+                    Duration.ofSeconds(10), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0, null, null);
             AtomicReference<SessionStatus> board = new AtomicReference<>();
             long start = System.nanoTime();
             CompletableFuture<Boolean> server = CompletableFuture.supplyAsync(() -> {

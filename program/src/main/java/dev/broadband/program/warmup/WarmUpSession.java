@@ -156,7 +156,7 @@ public final class WarmUpSession implements AutoCloseable {
         int controlPort = freePort(loopback);
         ServerConfig serverConfig = new ServerConfig(new InetSocketAddress(loopback, freePort(loopback)), controlPort,
                 RATE_BPS, new StartPolicy(1, Duration.ZERO, PATIENCE), PATIENCE, ServerConfig.DEFAULT_BLOCK_PACKETS,
-                WireCodec.MAX_DATAGRAM, true, 0, null);
+                WireCodec.MAX_DATAGRAM, true, 0, null, null);
         ClientConfig clientConfig = new ClientConfig(new InetSocketAddress(loopback, controlPort), "warm-up", null,
                 PATIENCE, PATIENCE, ClientConfig.DEFAULT_BUFFER_BYTES);
         try (ImageSource source = ImageSource.open(image);

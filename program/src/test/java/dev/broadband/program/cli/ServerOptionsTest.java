@@ -71,6 +71,26 @@ class ServerOptionsTest {
     }
 
     @Test
+    void aHashThatIsNeitherTheCompressedFilesNorItsImagesIsRefusedInOneLineNamingBoth() throws Exception {
+        byte[] raw = new byte[3 << 20];
+        new java.util.SplittableRandom(5).nextBytes(raw);
+        Path image = dir.resolve("image.raw.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(image))) {
+            out.write(raw);
+        }
+        String other = "ab".repeat(32);
+        Run run = server("server", "127.255.255.255", "--file", image.toString(), "--sha256", other);
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).endsWith("broadband server: " + image + " has sha256 " + sha256(Files.readAllBytes(image))
+                + " and holds an image of sha256 " + sha256(raw) + ", neither the " + other + " given with --sha256:"
+                + " it changed, or it is not the image named");
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
     void datagramsFillTheInterfacesMtuUpToAJumboFrameAndAPlainFrameWhereNoInterfaceIsKnown() throws Exception {
         NetworkInterface lo = NetworkInterface.getByName("lo");
         assertThat(lo.getMTU()).as("loopback's MTU").isGreaterThan(9000);

@@ -72,6 +72,8 @@ public final class Client {
     private SessionInfo session;
     /** The image's hash as the server announced it: in its Welcome, or in a later status. */
     private Sha256 imageSha256;
+    /** The compressed file's digest that the sender checked its source against; null when it checked none. */
+    private Sha256 sourceSha256;
     private String hashProblem;
     private CarouselView view;
     private BlockAssembler blocks;
@@ -214,6 +216,7 @@ public final class Client {
 
     private void takeSession(Welcome w) {
         sessionId = w.session();
+        sourceSha256 = w.sourceSha256();
         session = new SessionInfo(w.session(), w.geometry(), w.multicastGroup(), w.dataPort(), codec.keyed());
     }
 
@@ -478,10 +481,20 @@ public final class Client {
             return;
         }
         imageSha256 = announced;
-        if (config.expectedSha256() != null && !config.expectedSha256().equals(announced)) {
-            hashProblem = "the server offers an image with sha256 " + announced.hex() + ", not the "
-                    + config.expectedSha256().hex() + " expected: refusing it, nothing was written";
+        if (!meetsExpected(announced)) {
+            hashProblem = "the server offers an image with sha256 " + announced.hex()
+                    + (sourceSha256 == null ? "" : " (from a compressed file of sha256 " + sourceSha256.hex() + ")")
+                    + ", not the " + config.expectedSha256().hex() + " expected: refusing it, nothing was written";
         }
+    }
+
+    /**
+     * Whether an image of this SHA-256 is the one the user asked for: its own hash, or that of the compressed file
+     * the sender decoded it from (the sender, holding the session key, vouches for that pairing in its Welcome).
+     */
+    private boolean meetsExpected(Sha256 image) {
+        Sha256 expected = config.expectedSha256();
+        return expected == null || expected.equals(image) || expected.equals(sourceSha256);
     }
 
     private void drainControl(long now) throws IOException {
@@ -527,7 +540,7 @@ public final class Client {
             return "sha256 of what was written (" + written.hex() + ") differs from the image's (" + imageSha256.hex()
                     + "): the data was damaged on the way or on disk; run the client again";
         }
-        if (config.expectedSha256() != null && !written.equals(config.expectedSha256())) {
+        if (!meetsExpected(written)) {
             return "sha256 " + written.hex() + " differs from the expected " + config.expectedSha256().hex();
         }
         return null;

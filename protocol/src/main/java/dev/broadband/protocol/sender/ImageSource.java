@@ -115,7 +115,7 @@ public final class ImageSource implements StreamSource {
         dst.flip();
     }
 
-    /** SHA-256 of the whole image, reporting progress (0..1) as it goes. */
+    /** SHA-256 of the file's bytes (the image's, when it is raw), reporting progress (0..1) as it goes. */
     public Sha256 digest(DoubleConsumer progress) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);

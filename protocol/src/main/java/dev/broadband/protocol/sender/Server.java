@@ -322,7 +322,7 @@ public final class Server {
         InetAddress destination = config.destination().getAddress();
         InetAddress group = destination.isMulticastAddress() ? destination : null;
         sendTo(new Welcome(sessionId, join.clientId(), geometry, announcedSha256(), group, config.destination().getPort(),
-                statusSeq + 1, carousel.parity(), image.encoding()), from);
+                statusSeq + 1, carousel.parity(), image.encoding(), config.sourceSha256()), from);
     }
 
     private void sendTo(ControlMessage message, SocketAddress to) throws IOException {

@@ -21,9 +21,12 @@ public sealed interface ControlMessage {
      * Server to one client: the session, the first status sent after the client was admitted, and whether repair
      * comes as parity. {@code sha256} is null while the sender is still taking it on its first pass; statuses
      * carry it from then on. {@code encoding} is null when the blocks are the raw image, else they are its chunks.
+     * {@code sourceSha256} is the digest of the compressed file the image was decoded from, as the sender checked it
+     * against the one it was given; null when it checked none.
      */
     record Welcome(long session, long clientId, Geometry geometry, Sha256 sha256, InetAddress multicastGroup,
-                   int dataPort, int statusSeq, boolean parity, ImageEncoding encoding) implements ControlMessage {}
+                   int dataPort, int statusSeq, boolean parity, ImageEncoding encoding, Sha256 sourceSha256)
+            implements ControlMessage {}
 
     /** Server to one client: you cannot join, and why. */
     record Reject(long session, long clientId, String reason) implements ControlMessage {}

@@ -29,7 +29,7 @@ import java.util.List;
  */
 public final class WireCodec {
     public static final int MAGIC = 0x4242;
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
     public static final int HEADER = 12;
     public static final int DATA_HEADER = HEADER + 12;
     /** IPv4 and UDP headers: an MTU less these is the largest datagram that crosses unfragmented. */
@@ -174,6 +174,7 @@ public final class WireCodec {
             } else {
                 out.put((byte) 1).putLong(e.imageBytes()).putInt(e.chunkBytes()).putInt(e.manifestBytes());
             }
+            putOptionalSha(out, m.sourceSha256());
         } else if (message instanceof Reject m) {
             putHeader(out, PacketType.REJECT, m.session());
             out.putLong(m.clientId());
@@ -272,7 +273,7 @@ public final class WireCodec {
         }
         ImageEncoding encoding = encoded == 0 ? null : new ImageEncoding(in.getLong(), in.getInt(), in.getInt());
         return new Welcome(session, clientId, new Geometry(size, payload, blockPackets), sha, multicast,
-                port, statusSeq, parity, encoding);
+                port, statusSeq, parity, encoding, getOptionalSha(in));
     }
 
     private static Join decodeJoin(long session, ByteBuffer in) throws MalformedPacketException {

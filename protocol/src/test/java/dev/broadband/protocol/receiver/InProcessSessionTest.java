@@ -24,6 +24,7 @@ import dev.broadband.protocol.wire.PacketAuthenticator;
 import dev.broadband.protocol.wire.WireCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,8 +97,15 @@ class InProcessSessionTest {
 
     private RunningServer startServer(MemoryNetwork net, StreamSource source, int minClients, PacketAuthenticator key,
                                       long rate, boolean parity, Sha256 declared) {
+        return startServer(net, source, minClients, key, rate, parity, declared, null);
+    }
+
+    /** @param sourceSha256 the compressed file's SHA-256, as the server checked it against its --sha256 */
+    private RunningServer startServer(MemoryNetwork net, StreamSource source, int minClients, PacketAuthenticator key,
+                                      long rate, boolean parity, Sha256 declared, Sha256 sourceSha256) {
         ServerConfig config = new ServerConfig(DATA, 7855, rate, new StartPolicy(minClients, Duration.ofMillis(200), null),
-                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0, declared);
+                Duration.ofSeconds(5), ServerConfig.DEFAULT_BLOCK_PACKETS, WireCodec.MAX_DATAGRAM, parity, 0, declared,
+                sourceSha256);
         PacketPort port = net.open(SERVER);
         AtomicReference<SessionStatus> board = new AtomicReference<>();
         Server server = new Server(port, source, new WireCodec(key), config, board::set);
@@ -340,6 +349,35 @@ class InProcessSessionTest {
         List<String> heard = progress.heard();
         assertThat(heard.get(0)).isEqualTo("joined");
         assertThat(heard).containsOnlyOnce("joined").anyMatch(e -> e.startsWith("receiving ")).endsWith("finished");
+    }
+
+    @Test
+    void theHashOfTheCompressedFileTheServerCheckedMeetsAClientThatRequiresItAndNoOtherDoes() throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4096);
+        Path image = sparseImage();
+        Path gz = dir.resolve("image.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(image, out);
+        }
+        Sha256 file = sha(gz);
+        RunningServer server = startServer(net, ImageEncoder.encode(ImageSource.open(gz), dir), 2, null, 0, true, null,
+                file);
+        Path accepted = dir.resolve("accepted");
+        Path refused = dir.resolve("refused");
+        CompletableFuture<ClientResult> first = startClient(net.open(), null, file,
+                (size, buf) -> FileSink.open(accepted, size));
+        CompletableFuture<ClientResult> second = startClient(net.open(), null, sha(image(1000, 19)),
+                (size, buf) -> FileSink.open(refused, size));
+        ClientResult ok = first.get(60, TimeUnit.SECONDS);
+        assertThat(ok.ok()).as(ok.message()).isTrue();
+        assertThat(ok.message()).contains("verified sha256 " + sha(image).hex());
+        assertThat(Files.readAllBytes(accepted)).isEqualTo(Files.readAllBytes(image));
+        ClientResult no = second.get(60, TimeUnit.SECONDS);
+        assertThat(no.ok()).isFalse();
+        assertThat(no.message()).contains("(from a compressed file of sha256 " + file.hex() + ")")
+                .contains(" expected: refusing it, nothing was written");
+        assertThat(refused).doesNotExist();
+        server.result().get(30, TimeUnit.SECONDS);
     }
 
     @Test
