@@ -50,6 +50,15 @@ public final class RateController {
      * wait for tokens loses the excess, and at 3 Gbit/s 96 KiB is 260 us, less than a wake-up takes on a busy core.
      */
     static final long BURST_NANOS = 1_000_000L;
+    /**
+     * While the sender is busy, the bucket keeps this much more: the time it lost to a late wake-up or a preemption
+     * (milliseconds on a core shared with receivers) is sent after, not forfeited. With only the burst kept, a sender
+     * woken 2 ms late sent one 64 KiB segmented send per wake-up, a third of its rate, and the rate never grew since
+     * the sender seemed not to keep up with it. Bounded in bytes too, so that the catch-up, which leaves at line
+     * rate, fits a receiver's socket buffer.
+     */
+    static final long CATCH_UP_NANOS = 10_000_000L;
+    static final long CATCH_UP_BYTES = 1024 * 1024;
 
     private enum Phase { PROBING, HOLDING, RECOVERING }
 
@@ -59,6 +68,8 @@ public final class RateController {
     private double rateBps;
     private double tokens = BURST_BYTES;
     private long lastRefill;
+    /** The sender had nothing to send since the last refill: the time passed was not lost to it. */
+    private boolean idleSinceRefill;
     private Phase phase = Phase.PROBING;
     /** The rate to climb back to after back-offs; 0 before the first. */
     private double returnBps;
@@ -104,8 +115,12 @@ public final class RateController {
     private void refill(long now) {
         long elapsed = now - lastRefill;
         if (elapsed > 0) {
-            tokens = Math.min(Math.max(BURST_BYTES, BURST_NANOS * rateBps / 8e9), tokens + elapsed * rateBps / 8e9);
+            double burst = Math.max(BURST_BYTES, BURST_NANOS * rateBps / 8e9);
+            double catchUp = Math.min(CATCH_UP_BYTES, CATCH_UP_NANOS * rateBps / 8e9);
+            double depth = idleSinceRefill ? burst : Math.max(burst, catchUp);
+            tokens = Math.min(depth, tokens + elapsed * rateBps / 8e9);
             lastRefill = now;
+            idleSinceRefill = false;
         }
     }
 
@@ -152,6 +167,7 @@ public final class RateController {
     /** The sender had nothing to send for a moment: what goes out meanwhile says nothing of what could. */
     public void idle() {
         idleInWindow = true;
+        idleSinceRefill = true;
     }
 
     /** Called while sending; once per window it moves the rate as the class comment says. */
