@@ -197,7 +197,7 @@ public final class Server {
                 if (batch.repair()) {
                     repairPackets += sent;
                 }
-                rate.tick(System.nanoTime());
+                rate.tick(System.nanoTime(), port.dataSendRefusals());
             } else {
                 rate.idle();
                 port.await(Math.max(0, nextStatusAt - System.nanoTime()));

@@ -59,6 +59,11 @@ public abstract class ForwardingPort implements PacketPort {
     }
 
     @Override
+    public long dataSendRefusals() {
+        return inner.dataSendRefusals();
+    }
+
+    @Override
     public long overflowDrops() {
         return inner.overflowDrops();
     }

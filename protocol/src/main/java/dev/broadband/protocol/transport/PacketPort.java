@@ -75,6 +75,14 @@ public interface PacketPort extends Closeable {
         return null;
     }
 
+    /**
+     * Data sends the system refused so far because the send buffer was full (the interface could not take more), or
+     * -1 when this port cannot tell: its sends just wait.
+     */
+    default long dataSendRefusals() {
+        return -1;
+    }
+
     /** Datagrams the kernel dropped because this port's receive buffer was full, or -1 when unknown. */
     default long overflowDrops() {
         return -1;

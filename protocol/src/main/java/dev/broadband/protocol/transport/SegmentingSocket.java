@@ -38,6 +38,8 @@ final class SegmentingSocket implements Closeable {
     private final int port;
     /** The segment size set on the socket; 0 for none, each send one datagram. */
     private int segment;
+    /** Sends the kernel refused for want of send buffer: the interface could not take more. */
+    private long refusals;
 
     private SegmentingSocket(Socket socket, InetSocketAddress destination) {
         this.socket = socket;
@@ -101,9 +103,15 @@ final class SegmentingSocket implements Closeable {
             segmentSize(0);
         }
         while (socket.sendTo(datagrams, datagrams.position(), datagrams.limit(), to, port) == 0) {
+            refusals++;
             LockSupport.parkNanos(FULL_WAIT_NANOS);
         }
         datagrams.position(datagrams.limit());
+    }
+
+    /** Sends refused so far because the send buffer was full. */
+    long refusals() {
+        return refusals;
     }
 
     private void segmentSize(int size) throws IOException {

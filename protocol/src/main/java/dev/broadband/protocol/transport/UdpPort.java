@@ -252,6 +252,11 @@ public final class UdpPort implements PacketPort {
     }
 
     @Override
+    public long dataSendRefusals() {
+        return segmenting != null ? segmenting.refusals() : -1;
+    }
+
+    @Override
     public long overflowDrops() {
         return drops.read();
     }

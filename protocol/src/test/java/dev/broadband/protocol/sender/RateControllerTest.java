@@ -74,7 +74,7 @@ class RateControllerTest {
         long t = 400 * MS;
         for (; t < 20_000 * MS; t += 5_000) {
             if (r.delayFor(1000, t) == 0) {
-                r.tick(t);
+                r.tick(t, -1);
             }
         }
         assertThat(r.rateBps()).isEqualTo(1_000_000_000);
@@ -87,7 +87,8 @@ class RateControllerTest {
         long t = 0;
         for (; t < 5_000 * MS; t += 100_000) {
             r.delayFor(1250, t);
-            r.tick(t);
+            // Every try beyond what the link takes is refused.
+            r.tick(t, t / 100_000);
         }
         assertThat(r.rateBps()).as("no growth while the link cannot take what the rate allows").isEqualTo(400_000_000L);
         r.onReceiverReport(100, 0, t);
@@ -103,7 +104,7 @@ class RateControllerTest {
         for (; t < 500 * MS; t += 10 * MS) {
             r.delayFor(1250, t);
             r.idle();
-            r.tick(t);
+            r.tick(t, -1);
         }
         assertThat(r.rateBps()).isGreaterThanOrEqualTo(400_000_000L);
     }
@@ -118,19 +119,31 @@ class RateControllerTest {
         for (; t <= start + 101 * MS; t += 100_000) {
             assertThat(r.delayFor(5000, t)).isZero();
         }
-        r.tick(t);
+        r.tick(t, -1);
         assertThat(r.rateBps()).as("the ten seconds of waiting do not count as ten seconds of sending little")
                 .isGreaterThan(400_000_000L);
     }
 
     @Test
-    void windowsInWhichTheSenderFellShortOfItsRateHoldTheRate() {
+    void aSenderShortOfCpuWhoseInterfaceTookAllProbesUpward() {
+        RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
+        r.begin(0);
+        // A sender that manages 200 Mbit/s in bursts between waits for a core; the interface refused nothing.
+        for (long t = 0; t <= 1000 * MS; t += 5 * MS) {
+            r.delayFor(125_000, t);
+            r.tick(t, 0);
+        }
+        assertThat(r.rateBps()).as("a higher rate lets its bursts grow").isGreaterThan(1_000_000_000L);
+    }
+
+    @Test
+    void windowsInWhichTheSenderFellShortOfItsRateHoldTheRateWhereTheInterfaceCannotTell() {
         RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
         r.begin(0);
         // A second of a sender busy elsewhere (cold code, a shared core): a packet per window.
         for (long t = 0; t <= 1000 * MS; t += 101 * MS) {
             r.delayFor(1250, t);
-            r.tick(t);
+            r.tick(t, -1);
         }
         assertThat(r.rateBps()).as("no receiver asked for less").isEqualTo(400_000_000L);
     }
@@ -139,7 +152,7 @@ class RateControllerTest {
     void aFixedCapIgnoresReports() {
         RateController r = RateController.fixed(100_000_000, 0);
         r.onReceiverReport(1000, 900, 10 * MS);
-        r.tick(1000 * MS);
+        r.tick(1000 * MS, -1);
         assertThat(r.rateBps()).isEqualTo(100_000_000);
     }
 }

@@ -44,7 +44,8 @@ interface Pacing {
 
             @Override
             public void sent(long now) {
-                rate.tick(now);
+                // Like a blocking socket, the simulated link cannot tell that it was full: it just waits.
+                rate.tick(now, -1);
             }
 
             @Override

@@ -60,12 +60,29 @@ public final class RateReplay {
         double linkBytes = LINK_BURST_BYTES;
         long windowBytes = 0;
         long packets = 0;
+        long refusals = 0;
+        boolean pending = false;
         for (long now = 0; now < (long) windows * WINDOW_NANOS; now += STEP_NANOS) {
             long sendable = now < coldUntilNanos ? Math.min(coldBps, linkBps) : linkBps;
             linkBytes = Math.min(LINK_BURST_BYTES, linkBytes + sendable * (STEP_NANOS / 8e9));
             int burst = 0;
-            while (linkBytes >= WIRE_BYTES && rate.delayFor(WIRE_BYTES, now) == 0) {
+            while (true) {
+                if (!pending) {
+                    if (rate.delayFor(WIRE_BYTES, now) != 0) {
+                        break;
+                    }
+                    pending = true;
+                }
+                if (linkBytes < WIRE_BYTES) {
+                    // The rate allowed a packet that did not go: the interface refused it, unless it is the cold
+                    // sender's own CPU that held it.
+                    if (now >= coldUntilNanos || linkBps <= coldBps) {
+                        refusals++;
+                    }
+                    break;
+                }
                 linkBytes -= WIRE_BYTES;
+                pending = false;
                 burst++;
             }
             if (burst > 0) {
@@ -81,7 +98,7 @@ public final class RateReplay {
                     rate.onReceiverReport(report.newOverflowDrops(), report.lossPermille(), now);
                 }
             }
-            rate.tick(now);
+            rate.tick(now, refusals);
             if ((now + STEP_NANOS) % WINDOW_NANOS == 0) {
                 int w = (int) (now / WINDOW_NANOS);
                 sentBps[w] = windowBytes * 8 * (1_000_000_000L / WINDOW_NANOS);
