@@ -28,8 +28,13 @@ final class SegmentingSocket implements Closeable {
     private static final int IP_MULTICAST_IF = 32;
     private static final int IP_MULTICAST_TTL = 33;
     private static final int IP_MULTICAST_LOOP = 34;
-    /** How long to wait when the socket's send buffer is full, before trying again. */
+    /**
+     * How long to wait when the socket's send buffer is full, before trying again; each refusal in a row doubles it,
+     * up to {@link #FULL_WAIT_MAX_NANOS}. A full buffer holds milliseconds of a 1 Gbit/s link: retried every 20 us,
+     * an unpaced sender spent a core's share on refusals that its receivers, on the same cores, lacked.
+     */
     private static final long FULL_WAIT_NANOS = 20_000;
+    private static final long FULL_WAIT_MAX_NANOS = 1_000_000;
 
     private final Socket socket;
     /** Where a datagram built on the heap is copied: the native send reads only direct memory. */
@@ -102,9 +107,10 @@ final class SegmentingSocket implements Closeable {
         } else if (segment != 0 && length > segment) {
             segmentSize(0);
         }
-        while (socket.sendTo(datagrams, datagrams.position(), datagrams.limit(), to, port) == 0) {
+        for (long wait = FULL_WAIT_NANOS; socket.sendTo(datagrams, datagrams.position(), datagrams.limit(), to, port) == 0;
+             wait = Math.min(FULL_WAIT_MAX_NANOS, 2 * wait)) {
             refusals++;
-            LockSupport.parkNanos(FULL_WAIT_NANOS);
+            LockSupport.parkNanos(wait);
         }
         datagrams.position(datagrams.limit());
     }
