@@ -73,6 +73,9 @@ public final class Server {
     private long nextStatusAt;
     private long nextPublishAt;
     private long nextLogAt;
+    /** When the last progress line was logged (streaming began, before one), and the bytes sent by then. */
+    private long lastProgressAt;
+    private long sentAtLastProgress;
     private long nacksReceived;
     private long repairPackets;
     private long statusPackets;
@@ -171,6 +174,8 @@ public final class Server {
                     phase = SessionPhase.STREAMING;
                     startedAt = Instant.now();
                     rate.begin(System.nanoTime());
+                    lastProgressAt = System.nanoTime();
+                    sentAtLastProgress = blockSender.bytesSent;
                     log.info("streaming to {} client(s)", clients.size());
                 } else {
                     logWaiting(now);
@@ -394,10 +399,17 @@ public final class Server {
 
     private void logProgress(long now) {
         if (now >= nextLogAt) {
-            log.info("{} | {}/{} clients verified | {} | {} repair packets sent",
+            // What went out, beside the cap: an adaptive cap sits above what the sender manages while nothing
+            // stops it, and alone it would read as a speed the link never saw.
+            long sent = blockSender.bytesSent;
+            long sending = (long) ((sent - sentAtLastProgress) * 8e9 / Math.max(1, now - lastProgressAt));
+            log.info("{} | {}/{} clients verified | sending {}, cap {} | {} repair packets sent",
                     Units.formatPercent(clients.meanProgress(geometry.imageSize())),
-                    clients.count(ClientState.SUCCEEDED), clients.size(), Units.formatRate(rate.rateBps()),
+                    clients.count(ClientState.SUCCEEDED), clients.size(), Units.formatRate(sending),
+                    Units.formatRate(rate.rateBps()),
                     repairPackets);
+            lastProgressAt = now;
+            sentAtLastProgress = sent;
             nextLogAt = now + PROGRESS_LOG_NANOS;
         }
     }
