@@ -173,9 +173,12 @@ public final class Server {
                 if (decision == StartPolicy.Decision.START) {
                     phase = SessionPhase.STREAMING;
                     startedAt = Instant.now();
-                    rate.begin(System.nanoTime());
-                    lastProgressAt = System.nanoTime();
+                    long streamingSince = System.nanoTime();
+                    rate.begin(streamingSince);
+                    // The first progress line comes after a stretch of sending: one at once had nothing to tell.
+                    lastProgressAt = streamingSince;
                     sentAtLastProgress = blockSender.bytesSent;
+                    nextLogAt = streamingSince + PROGRESS_LOG_NANOS;
                     log.info("streaming to {} client(s)", clients.size());
                 } else {
                     logWaiting(now);
