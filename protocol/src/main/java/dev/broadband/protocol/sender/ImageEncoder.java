@@ -31,22 +31,27 @@ import java.util.concurrent.Future;
 public final class ImageEncoder {
     /** Frisbee's chunk: large enough that zstd loses little to chunking, small enough to skip zeros finely. */
     public static final int CHUNK_BYTES = 1 << 20;
-    /** Chunks sampled to decide whether an image is worth encoding at all. */
-    static final int SAMPLES = 64;
+    /**
+     * Slices sampled to decide whether an image is worth encoding at all, and their size. Whole chunks, 64 of them,
+     * took 90 ms of every start with a random image (zstd finds no match in 64 MiB); slices find an image's zeros and
+     * its compressible files at four times as many places for a sixteenth of that.
+     */
+    static final int SAMPLES = 256;
+    static final int SAMPLE_BYTES = 16 * 1024;
 
     private ImageEncoder() {}
 
     /**
-     * Whether encoding pays: some chunk of a sample spread over the image is zero or compresses. A random image
+     * Whether encoding pays: some slice of a sample spread over the image is zero or compresses. A random image
      * (already compressed, or encrypted) is sent raw and costs no encoding pass.
      */
     public static boolean worthEncoding(ImageSource image) throws IOException {
-        int chunks = Manifest.chunkCount(image.size(), CHUNK_BYTES);
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
-        for (int s = 0; s < Math.min(SAMPLES, chunks); s++) {
-            int chunk = (int) ((long) s * chunks / Math.min(SAMPLES, chunks));
-            long offset = (long) chunk * CHUNK_BYTES;
-            int length = (int) Math.min(CHUNK_BYTES, image.size() - offset);
+        long size = image.size();
+        int samples = (int) Math.min(SAMPLES, (size + SAMPLE_BYTES - 1) / SAMPLE_BYTES);
+        ByteBuffer buffer = ByteBuffer.allocate(SAMPLE_BYTES);
+        for (int s = 0; s < samples; s++) {
+            long offset = s * (size / samples);
+            int length = (int) Math.min(SAMPLE_BYTES, size - offset);
             image.read(offset, length, buffer);
             if (ChunkCodec.encode(buffer.array(), length).encoding() != ChunkEncoding.RAW) {
                 return true;

@@ -207,6 +207,12 @@ class DecodingSinkTest {
         try (ImageSource source = ImageSource.open(dir.resolve("image"))) {
             assertThat(ImageEncoder.worthEncoding(source)).isTrue();
         }
+        java.util.Arrays.fill(random, 5 * MIB + 12_345, 6 * MIB + 12_345, (byte) 0);
+        Path oneZeroMib = dir.resolve("random-with-one-zero-mib");
+        Files.write(oneZeroMib, random);
+        try (ImageSource source = ImageSource.open(oneZeroMib)) {
+            assertThat(ImageEncoder.worthEncoding(source)).as("a zero range of one unaligned MiB").isTrue();
+        }
     }
 
     /** Manifest blocks first; once the survey is in, every block in a shuffled order, as a lossy carousel would. */
