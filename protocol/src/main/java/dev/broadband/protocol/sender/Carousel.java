@@ -15,8 +15,11 @@ import java.util.List;
  *
  * <p>Repair is by parity when {@code parity} is on: a NACK says how many symbols a receiver still lacks, and the
  * block gets that many new parity packets, the largest count asked for, since one parity packet repairs a
- * different loss at every receiver. Without parity, the lost data packets themselves are resent, each once for
- * all who asked.
+ * different loss at every receiver. While one receiver alone can ask, the data packets it names go out instead, as
+ * many: neither end has parity to compute, which at 2 % loss cost its transfer 0.16 s of 2.7 on a core it shared.
+ * (With more, a parity packet may serve one that has not asked yet, and every receiver holds back a NACK that the
+ * queued parity count covers.) Without parity, the lost data packets themselves are resent, each once for all who
+ * asked.
  *
  * <p>The carousel hands out blocks in a {@link Batch}: a repair alone, the blocks of a pass a run of up to
  * {@code interleave} at a time, their packets interleaved so that a burst of losses is spread over them;
@@ -31,6 +34,9 @@ public final class Carousel {
     private final double proactiveParity;
     private final long[] need;
     private final int[] parityWanted;
+    /** With parity, the data packets named by the NACKs counted in parityWanted. */
+    private final long[] parityAsked;
+    private boolean oneAsker;
     private final int[] parityNext;
     private final BitSet urgent = new BitSet();
     private final Batch run;
@@ -53,7 +59,13 @@ public final class Carousel {
         this.proactiveParity = parity ? proactiveParity : 0;
         this.need = new long[geometry.blockCount()];
         this.parityWanted = parity ? new int[need.length] : null;
+        this.parityAsked = parity ? new long[need.length] : null;
         this.parityNext = parity ? new int[need.length] : null;
+    }
+
+    /** How many receivers may still ask for repairs. */
+    public void askers(int receivers) {
+        oneAsker = receivers == 1;
     }
 
     /** A client joined: it needs every packet of every block. */
@@ -89,6 +101,7 @@ public final class Carousel {
             int count = Long.bitCount(valid);
             more = count > parityWanted[block];
             parityWanted[block] = Math.max(parityWanted[block], count);
+            parityAsked[block] |= valid;
         } else {
             more = (valid & ~need[block]) != 0;
             need[block] |= valid;
@@ -164,6 +177,11 @@ public final class Carousel {
         int parityCount = 0;
         if (parity) {
             parityCount = parityWanted[block];
+            if (oneAsker || (parityAsked[block] & ~mask) == 0) {
+                mask |= parityAsked[block];
+                parityCount = 0;
+            }
+            parityAsked[block] = 0;
             if (mask == geometry.fullMask(block)) {
                 parityCount += (int) Math.ceil(proactiveParity * geometry.packetsIn(block));
             }

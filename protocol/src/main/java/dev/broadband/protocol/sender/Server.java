@@ -306,6 +306,7 @@ public final class Server {
             return;
         }
         ClientRegistry.Admission admission = clients.join(join.clientId(), join.name(), from, now);
+        carousel.askers(clients.receiving());
         boolean delta = join.delta() && image.encoding() != null;
         if (admission != ClientRegistry.Admission.REPEATED) {
             if (delta) {
@@ -351,8 +352,10 @@ public final class Server {
         }
         boolean idle = schedule.idle();
         List<BlockNeed> queued = carousel.queuedRepairs(WireCodec.MAX_NEEDS_PER_PACKET);
+        int receiving = clients.receiving();
+        carousel.askers(receiving);
         codec.encode(new SenderStatus(sessionId, ++statusSeq, carousel.pass(), carousel.frontier(), idle,
-                clients.receiving(), announcedSha256(), queued), out);
+                receiving, announcedSha256(), queued), out);
         blockSender.sendControl(out);
         statusPackets++;
         nextStatusAt = now + (idle ? ServerConfig.IDLE_STATUS_INTERVAL : ServerConfig.STATUS_INTERVAL).toNanos();

@@ -125,17 +125,50 @@ class CarouselTest {
         c.needEverything();
         assertThat(c.nextRun().parityCount(0)).isZero();
         c.requestRepair(2, 0b1);
-        c.requestRepair(2, 0b1011);
+        c.requestRepair(2, 0b1110);
         c.requestRepair(2, 0b11);
         assertThat(c.queuedRepairs(10)).containsExactly(new BlockNeed(2, 0b111));
         Batch batch = c.nextRepair();
         assertThat(blocks(batch)).containsExactly(2);
-        assertThat(batch.mask(0)).as("no data resent").isZero();
+        assertThat(batch.mask(0)).as("no data resent: four packets lost between them, three at worst").isZero();
         assertThat(batch.parityCount(0)).isEqualTo(3);
         assertThat(batch.symbolAt(0)).isEqualTo(64);
         c.requestRepair(2, 0b1);
+        c.requestRepair(2, 0b10);
         batch = c.nextRepair();
         assertThat(batch.parityCount(0)).isEqualTo(1);
         assertThat(batch.symbolAt(0)).as("always new parity").isEqualTo(64 + 3);
+    }
+
+    @Test
+    void withParityWhileOneReceiverAloneCanAskItsLostPacketsThemselvesGoOut() {
+        Carousel c = new Carousel(geometry, true, 0, 4);
+        c.needEverything();
+        c.nextRun();
+        c.askers(1);
+        c.requestRepair(1, 0b1001);
+        Batch batch = c.nextRepair();
+        assertThat(batch.mask(0)).as("its two packets").isEqualTo(0b1001);
+        assertThat(batch.parityCount(0)).isZero();
+        c.askers(2);
+        c.requestRepair(1, 0b1000);
+        c.requestRepair(1, 0b1001);
+        batch = c.nextRepair();
+        assertThat(batch.mask(0)).as("two receivers: parity, as many packets as the worse one lacks").isZero();
+        assertThat(batch.parityCount(0)).isEqualTo(2);
+        assertThat(batch.symbolAt(0)).as("parity not used before").isEqualTo(64);
+    }
+
+    @Test
+    void withParityABlockGoingOutWholeForALateJoinerNeedsNoParityForALossOfIt() {
+        Carousel c = new Carousel(geometry, true, 0, 4);
+        c.needEverything();
+        c.nextRun();
+        c.needBlocks(1, 2);
+        c.requestRepair(1, 0b1);
+        c.requestRepair(1, 0b10);
+        Batch batch = c.nextRepair();
+        assertThat(batch.mask(0)).isEqualTo(geometry.fullMask(1));
+        assertThat(batch.parityCount(0)).isZero();
     }
 }
