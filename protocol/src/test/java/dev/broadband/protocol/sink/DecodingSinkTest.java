@@ -207,7 +207,7 @@ class DecodingSinkTest {
         try (ImageSource source = ImageSource.open(dir.resolve("image"))) {
             assertThat(ImageEncoder.worthEncoding(source)).isTrue();
         }
-        java.util.Arrays.fill(random, 5 * MIB + 12_345, 6 * MIB + 12_345, (byte) 0);
+        Arrays.fill(random, 5 * MIB + 12_345, 6 * MIB + 12_345, (byte) 0);
         Path oneZeroMib = dir.resolve("random-with-one-zero-mib");
         Files.write(oneZeroMib, random);
         try (ImageSource source = ImageSource.open(oneZeroMib)) {
