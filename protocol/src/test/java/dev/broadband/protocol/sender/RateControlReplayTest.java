@@ -96,6 +96,30 @@ class RateControlReplayTest {
                 .isGreaterThan(LINK * 8 / 10);
     }
 
+    /** Growing by a quarter per window, the ramp from the start rate to a 1 Gbit/s link took 0.4 s of a 3 s run. */
+    @Test
+    void theStartReachesTheLinkWithinAFewWindows() {
+        RateReplay.Result r = RateReplay.run(adaptive(), LINK, receivers(1, WARM, 0, WARM, 0.01, 6), 3 * S);
+
+        assertThat(r.sustainedFrom(LINK * 8 / 10)).as("above 80 % of the link from the third window on")
+                .isBetween(0L, 2 * RateReplay.WINDOW_NANOS);
+    }
+
+    /**
+     * A 10 Gbit/s interface in front of receivers that take 1 Gbit/s, and a switch that drops the rest without
+     * pushing back: the doubling start overshoots several times over before the first report comes back.
+     */
+    @Test
+    void anOvershootIntoASwitchAtTheStartSettlesWithinASecond() {
+        double takes = LINK / 8.0 / RateReplay.WIRE_BYTES;
+        RateReplay.Result r = RateReplay.run(adaptive(), 10 * LINK, receivers(4, takes, 0, takes, 0.01, 7), 6 * S);
+
+        assertThat(r.minSentBpsFrom(S)).as("after the first second, never below 70 % of what the receivers take")
+                .isGreaterThan(LINK * 7 / 10);
+        assertThat(r.overflowDrops() / 4).as("overflow a small share of what each receiver was sent")
+                .isLessThan(r.packetsSent() / 20);
+    }
+
     @Test
     void randomLossIsRepairedNotSlowedFor() {
         RateReplay.Result r = RateReplay.run(adaptive(), LINK, receivers(100, WARM, 0, WARM, 0.02, 5), 6 * S);

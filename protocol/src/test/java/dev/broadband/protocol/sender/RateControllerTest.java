@@ -97,6 +97,21 @@ class RateControllerTest {
     }
 
     @Test
+    void aBackOffAfterAnOvershootKeepsAShareOfWhatArrivedNotOfWhatWentOut() {
+        RateController r = RateController.adaptive(2_000_000_000L, 10_000_000_000L, 0);
+        r.begin(0);
+        // 2 Gbit/s went out, into a switch that passes 1 Gbit/s and drops the rest: the receiver lost half.
+        long t = 0;
+        for (; t <= 101 * MS; t += 100_000) {
+            r.delayFor(25_000, t);
+        }
+        r.tick(t, -1);
+        r.onReceiverReport(5000, 500, t);
+        assertThat(r.rateBps()).as("one back-off brings it under the switch's 1 Gbit/s")
+                .isBetween(800_000_000L, 900_000_000L);
+    }
+
+    @Test
     void aLullWithNothingToSendDoesNotPullTheRateDown() {
         RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
         long t = 0;
