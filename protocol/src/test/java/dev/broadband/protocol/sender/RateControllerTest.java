@@ -112,6 +112,20 @@ class RateControllerTest {
     }
 
     @Test
+    void aReceiverThatStalledAMomentAndLostNearlyAllCostsAtMostHalfTheRate() {
+        RateController r = RateController.adaptive(1_000_000_000L, 10_000_000_000L, 0);
+        r.begin(0);
+        long t = 0;
+        for (; t <= 101 * MS; t += 100_000) {
+            r.delayFor(12_500, t);
+        }
+        r.tick(t, -1);
+        // Its process did not run for most of the report's 200 ms: 95 % lost, though it takes 1 Gbit/s once it runs.
+        r.onReceiverReport(15_000, 950, t);
+        assertThat(r.rateBps()).isBetween(400_000_000L, 450_000_000L);
+    }
+
+    @Test
     void aLullWithNothingToSendDoesNotPullTheRateDown() {
         RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
         long t = 0;
