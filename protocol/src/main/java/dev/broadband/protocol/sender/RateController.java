@@ -13,10 +13,10 @@ import dev.broadband.protocol.wire.ControlMessage.Heartbeat;
  * (its code still cold, its core shared with receivers, parity to compute) says nothing about the receivers.
  *
  * <p>A back-off keeps {@link #BACKOFF} of what actually reached the receiver that complained (what went out, less the
- * share it reports lost, up to half), so it bites at once, also after an overshoot into a switch that drops what it cannot pass
- * instead of pushing back on the sender's interface. Reports that still tell of the rate before a back-off ({@link
- * #REACTION_NANOS}) do not count again, so one stall of a receiver is one back-off per reaction time, not one per
- * report. While reports keep saying overflow the rate steps down; once they stop for a heartbeat interval, the rate
+ * share it reports lost, up to half), so it bites at once, also after an overshoot into a switch that drops what it
+ * cannot pass instead of pushing back on the sender's interface. Reports that still tell of the rate before a back-off
+ * ({@link #REACTION_NANOS}) do not count again, so one stall of a receiver is one back-off per reaction time, not one
+ * per report. While reports keep saying overflow the rate steps down; once they stop for a heartbeat interval, the rate
  * climbs back to the one it had before the back-offs within {@link #RECOVERY_NANOS}: a receiver that was slow for a
  * moment (a cold start, a GC pause) costs that moment, not the session. Overflow while climbing back marks a lower rate
  * to return to next time, so a receiver that is simply slower settles the rate just under what it takes. With nothing
@@ -57,6 +57,8 @@ public final class RateController {
      * Growth per window of a sender that fell short of the rate while its interface took everything. Doubling there
      * too, four receivers on the sender's 2 cores took the rate to its 10 Gbit/s ceiling within a second, and the
      * sender, no longer paced, sent 260-420 Mbit/s where at a fixed 950 Mbit/s the transfer took 0.84 of the time.
+     * At a quarter it can still get there within seconds (docs/results.md, 2026-12-07 04:44): nothing bounds this
+     * growth by what went out yet.
      */
     static final double BURST_GROWTH = 0.25;
     /**
@@ -225,8 +227,10 @@ public final class RateController {
         } else if (phase == Phase.PROBING && !idleInWindow) {
             boolean keptUp = achieved * HEADROOM >= rateBps;
             boolean near = returnBps > 0 && rateBps < returnBps * NEAR_RETURN;
-            double growth = !keptUp && !interfaceTookAll ? 0 : near ? PROBE_GROWTH : keptUp ? START_GROWTH : BURST_GROWTH;
-            rateBps = Math.min(ceilingBps, rateBps * (1 + growth));
+            if (keptUp || interfaceTookAll) {
+                double growth = near ? PROBE_GROWTH : keptUp ? START_GROWTH : BURST_GROWTH;
+                rateBps = Math.min(ceilingBps, rateBps * (1 + growth));
+            }
         }
         startWindow(now, sendRefusals);
     }
