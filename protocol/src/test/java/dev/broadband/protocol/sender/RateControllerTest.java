@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class RateControllerTest {
     private static final long MS = 1_000_000L;
+    /** A little over one rate window (100 ms), so that a tick at its end moves the rate. */
+    private static final long ONE_WINDOW = 102 * MS;
 
     @Test
     void aFixedCapPacesToItsRate() {
@@ -96,32 +98,31 @@ class RateControllerTest {
         assertThat(r.rateBps()).isLessThan(100_000_000L);
     }
 
+    /** An adaptive controller that started at {@code bps} and has sent a whole window at it, ending at ONE_WINDOW. */
+    private static RateController afterOneWindowAt(long bps) {
+        RateController r = RateController.adaptive(bps, 10_000_000_000L, 0);
+        r.begin(0);
+        for (long t = 0; t < ONE_WINDOW; t += 100_000) {
+            r.delayFor((int) (bps / 80_000), t);
+        }
+        r.tick(ONE_WINDOW, -1);
+        return r;
+    }
+
     @Test
     void aBackOffAfterAnOvershootKeepsAShareOfWhatArrivedNotOfWhatWentOut() {
-        RateController r = RateController.adaptive(2_000_000_000L, 10_000_000_000L, 0);
-        r.begin(0);
         // 2 Gbit/s went out, into a switch that passes 1 Gbit/s and drops the rest: the receiver lost half.
-        long t = 0;
-        for (; t <= 101 * MS; t += 100_000) {
-            r.delayFor(25_000, t);
-        }
-        r.tick(t, -1);
-        r.onReceiverReport(5000, 500, t);
+        RateController r = afterOneWindowAt(2_000_000_000L);
+        r.onReceiverReport(5000, 500, ONE_WINDOW);
         assertThat(r.rateBps()).as("one back-off brings it under the switch's 1 Gbit/s")
                 .isBetween(800_000_000L, 900_000_000L);
     }
 
     @Test
     void aReceiverThatStalledAMomentAndLostNearlyAllCostsAtMostHalfTheRate() {
-        RateController r = RateController.adaptive(1_000_000_000L, 10_000_000_000L, 0);
-        r.begin(0);
-        long t = 0;
-        for (; t <= 101 * MS; t += 100_000) {
-            r.delayFor(12_500, t);
-        }
-        r.tick(t, -1);
+        RateController r = afterOneWindowAt(1_000_000_000L);
         // Its process did not run for most of the report's 200 ms: 95 % lost, though it takes 1 Gbit/s once it runs.
-        r.onReceiverReport(15_000, 950, t);
+        r.onReceiverReport(15_000, 950, ONE_WINDOW);
         assertThat(r.rateBps()).isBetween(400_000_000L, 450_000_000L);
     }
 
