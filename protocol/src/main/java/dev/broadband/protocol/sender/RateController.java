@@ -23,8 +23,9 @@ import dev.broadband.protocol.wire.ControlMessage.Heartbeat;
  * against it, the rate probes upward while the sender keeps up with it: gently near a rate that once was too much,
  * doubling every window at the start and further above it (a slow start, as TCP's: growing by a quarter, the ramp from
  * 400 Mbit/s to a 1 Gbit/s link took 0.5 s and cost 0.25 s of a 3 s transfer). It probes upward too while the sender
- * falls short of it but its interface took everything (no send refused for want of buffer): a sender that shares its
- * cores with others sends in bursts after each wait for a core, and a higher rate lets those bursts grow. With 10
+ * falls short of it but its interface took everything (no send refused for want of buffer) and the rate held it back
+ * (it waited for tokens): a sender that shares its cores with others sends in bursts after each wait for a core, and
+ * a higher rate lets those bursts grow. With 10
  * receivers on the sender's 2 cores it averaged a third of the rate, which held the rate at 781 Mbit/s, and the
  * transfer took 1.2x the time it took at a fixed rate above the link's.
  */
@@ -54,13 +55,19 @@ public final class RateController {
     static final double START_GROWTH = 1.0;
     static final double PROBE_GROWTH = 0.10;
     /**
-     * Growth per window of a sender that fell short of the rate while its interface took everything. Doubling there
-     * too, four receivers on the sender's 2 cores took the rate to its 10 Gbit/s ceiling within a second, and the
-     * sender, no longer paced, sent 260-420 Mbit/s where at a fixed 950 Mbit/s the transfer took 0.84 of the time.
-     * At a quarter it can still get there within seconds (docs/results.md, 2026-12-07 04:44): nothing bounds this
-     * growth by what went out yet.
+     * Growth per window of a sender that fell short of the rate while its interface took everything, and that the
+     * rate held back in its bursts. Doubling there too, four receivers on the sender's 2 cores took the rate to its
+     * 10 Gbit/s ceiling within a second.
      */
     static final double BURST_GROWTH = 0.25;
+    /**
+     * A sender short of its rate grows it only when it waited for tokens at least 1/HELD_BACK_SHARE of the window:
+     * otherwise its bursts end for want of a core, not of tokens, and a higher rate lets nothing grow. Without this,
+     * the rate rose to its 10 Gbit/s ceiling within seconds of a four-receiver transfer ("sending 173 Mbit/s, cap
+     * 10.00 Gbit/s"), a cap that no longer says anything; with ten receivers the sender waited for tokens in none of
+     * 108 windows at 400 Mbit/s, sending 50-290 Mbit/s.
+     */
+    static final int HELD_BACK_SHARE = 10;
     /**
      * Probing this far above the rate that once was too much, the sender is past what that back-off said: a receiver
      * cold for a moment at start-up had set it at a fraction of the link, and gentle probing from there took seconds
@@ -109,6 +116,8 @@ public final class RateController {
     private long windowStart;
     private long windowBytes;
     private boolean idleInWindow;
+    /** How long the rate made the sender wait for tokens in this window. */
+    private long heldBackNanos;
     /** The interface's count of refused sends when the window began; -1 when unknown. */
     private long refusalsAtWindowStart = -1;
 
@@ -139,7 +148,9 @@ public final class RateController {
             windowBytes += bytes;
             return 0;
         }
-        return (long) Math.ceil((bytes - tokens) * 8e9 / rateBps);
+        long delay = (long) Math.ceil((bytes - tokens) * 8e9 / rateBps);
+        heldBackNanos += delay;
+        return delay;
     }
 
     private void refill(long now) {
@@ -227,7 +238,8 @@ public final class RateController {
         } else if (phase == Phase.PROBING && !idleInWindow) {
             boolean keptUp = achieved * HEADROOM >= rateBps;
             boolean near = returnBps > 0 && rateBps < returnBps * NEAR_RETURN;
-            if (keptUp || interfaceTookAll) {
+            boolean heldBack = heldBackNanos * HELD_BACK_SHARE >= elapsed;
+            if (keptUp || (interfaceTookAll && heldBack)) {
                 double growth = near ? PROBE_GROWTH : keptUp ? START_GROWTH : BURST_GROWTH;
                 rateBps = Math.min(ceilingBps, rateBps * (1 + growth));
             }
@@ -240,6 +252,7 @@ public final class RateController {
         refusalsAtWindowStart = sendRefusals;
         windowBytes = 0;
         idleInWindow = false;
+        heldBackNanos = 0;
     }
 
     public long rateBps() {

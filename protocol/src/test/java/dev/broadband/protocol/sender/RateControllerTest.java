@@ -154,16 +154,38 @@ class RateControllerTest {
                 .isGreaterThan(400_000_000L);
     }
 
-    @Test
-    void aSenderShortOfCpuWhoseInterfaceTookAllProbesUpward() {
+    /**
+     * A sender that gets a core for 10 ms of every 40 (the rest goes to receivers on the same machine) and then sends
+     * 64 KiB segmented sends as fast as {@code burstBps} allows, for two seconds; its interface refuses nothing.
+     */
+    private static RateController afterBurstsOf(long burstBps) {
         RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
         r.begin(0);
-        // A sender that manages 200 Mbit/s in bursts between waits for a core; the interface refused nothing.
-        for (long t = 0; t <= 1000 * MS; t += 5 * MS) {
-            r.delayFor(125_000, t);
-            r.tick(t, 0);
+        long t = 0;
+        for (long cycle = 0; cycle < 2000 * MS; cycle += 40 * MS) {
+            t = cycle;
+            while (t < cycle + 10 * MS) {
+                long delay = r.delayFor(65_536, t);
+                t += delay > 0 ? delay : 65_536 * 8_000_000_000L / burstBps;
+                r.tick(t, 0);
+            }
         }
-        assertThat(r.rateBps()).as("a higher rate lets its bursts grow").isGreaterThan(1_000_000_000L);
+        return r;
+    }
+
+    @Test
+    void aSenderShortOfCpuThatTheRateHeldBackInItsBurstsProbesUpward() {
+        // Bursts at 3 Gbit/s, paced at 400 Mbit/s after the first megabyte: a third of the rate on average.
+        RateController r = afterBurstsOf(3_000_000_000L);
+        assertThat(r.rateBps()).as("a higher rate lets its bursts grow, up to about what they can take")
+                .isBetween(1_000_000_000L, 4_000_000_000L);
+    }
+
+    @Test
+    void aSenderShortOfCpuThatTheRateNeverHeldBackKeepsItsRate() {
+        // Bursts at 300 Mbit/s never wait for tokens at 400 Mbit/s: a higher rate would let nothing grow.
+        RateController r = afterBurstsOf(300_000_000L);
+        assertThat(r.rateBps()).isEqualTo(400_000_000L);
     }
 
     @Test
