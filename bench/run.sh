@@ -5,7 +5,8 @@
 #                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband-no-gso broadband@950mbit"]
 #                [--target-holds PATH]
 #
-# For every N, loss and tool: a fresh segment `bb` (testbed/segment.sh, sender
+# For every N, loss and tool (each N and loss starting one tool further along --tools, so
+# that no tool always runs in the same seat): a fresh segment `bb` (testbed/segment.sh, sender
 # uplink capped with tbf at $BENCH_RATE, default 1gbit, "none" for no cap; links of
 # MTU $BENCH_MTU, default 1500), one transfer of the image (a random one of --size
 # MiB, or the file --image names, read in place and never modified or removed),
@@ -175,9 +176,16 @@ keep_logs() {
 BUSY_CELLS=0
 echo "| tool | N | loss % | seconds | wire ratio | receivers intact |"
 echo "| --- | ---: | ---: | ---: | ---: | --- |"
+# Each (N, loss) group starts one tool further along the list: the first cell after a peer's
+# ran slower by itself at ten receivers (1.16-1.35x where, run last, the same tool was fastest;
+# docs/results.md, 2026-12-07 07:38), and a fixed order gave one tool that seat in every group.
+read -ra TOOL_LIST <<<"$TOOLS"
+group=0
 for n in $RECEIVERS; do
     for loss in $LOSSES; do
-        for tool in $TOOLS; do
+        shift_by=$((group % ${#TOOL_LIST[@]}))
+        group=$((group + 1))
+        for tool in "${TOOL_LIST[@]:shift_by}" "${TOOL_LIST[@]:0:shift_by}"; do
             if ! tool_available "$tool"; then
                 echo "| $tool | $n | $loss | not available | | |"
                 continue
