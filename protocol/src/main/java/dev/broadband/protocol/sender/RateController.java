@@ -25,9 +25,8 @@ import dev.broadband.protocol.wire.ControlMessage.Heartbeat;
  * 400 Mbit/s to a 1 Gbit/s link took 0.5 s and cost 0.25 s of a 3 s transfer). It probes upward too while the sender
  * falls short of it but its interface took everything (no send refused for want of buffer) and the rate held it back
  * (it waited for tokens): a sender that shares its cores with others sends in bursts after each wait for a core, and
- * a higher rate lets those bursts grow. With 10
- * receivers on the sender's 2 cores it averaged a third of the rate, which held the rate at 781 Mbit/s, and the
- * transfer took 1.2x the time it took at a fixed rate above the link's.
+ * a higher rate lets those bursts grow. Ten receivers on the sender's 2 cores leave it too little CPU for the rate to
+ * pace it at all (it waited for tokens in none of 108 windows), so there the rate holds where it is.
  */
 public final class RateController {
     static final double BACKOFF = 0.85;

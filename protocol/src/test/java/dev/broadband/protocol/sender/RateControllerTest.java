@@ -161,10 +161,8 @@ class RateControllerTest {
     private static RateController afterBurstsOf(long burstBps) {
         RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
         r.begin(0);
-        long t = 0;
         for (long cycle = 0; cycle < 2000 * MS; cycle += 40 * MS) {
-            t = cycle;
-            while (t < cycle + 10 * MS) {
+            for (long t = cycle; t < cycle + 10 * MS; ) {
                 long delay = r.delayFor(65_536, t);
                 t += delay > 0 ? delay : 65_536 * 8_000_000_000L / burstBps;
                 r.tick(t, 0);
@@ -175,7 +173,7 @@ class RateControllerTest {
 
     @Test
     void aSenderShortOfCpuThatTheRateHeldBackInItsBurstsProbesUpward() {
-        // Bursts at 3 Gbit/s, paced at 400 Mbit/s after the first megabyte: a third of the rate on average.
+        // Bursts at 3 Gbit/s, paced at 400 Mbit/s after the 500 KB the bucket kept: half the rate on average.
         RateController r = afterBurstsOf(3_000_000_000L);
         assertThat(r.rateBps()).as("a higher rate lets its bursts grow, up to about what they can take")
                 .isBetween(1_000_000_000L, 4_000_000_000L);
