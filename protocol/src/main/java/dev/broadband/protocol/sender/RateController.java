@@ -94,6 +94,14 @@ public final class RateController {
     static final long CATCH_UP_NANOS = 10_000_000L;
     static final long CATCH_UP_BYTES = 1024 * 1024;
 
+    /**
+     * A back-off starts from the most that went out in this many windows, as long as a report and what waited in the
+     * receiver's buffer before it. A stall of the whole machine (the receivers overflowed while the sender too got
+     * little CPU) leaves a window of little sent: starting from that one, four receivers that had taken 1 Gbit/s
+     * were sent back to 242 Mbit/s and the climb back stopped there.
+     */
+    static final int RECENT_WINDOWS = (int) ((REACTION_NANOS + Heartbeat.INTERVAL_NANOS) / WINDOW_NANOS);
+
     private enum Phase { PROBING, HOLDING, RECOVERING }
 
     private final boolean adaptive;
@@ -110,8 +118,12 @@ public final class RateController {
     private double recoverFromBps;
     private long lastBackoff = Long.MIN_VALUE / 2;
     private long lastCongested = Long.MIN_VALUE / 2;
-    /** What went out in the last window in which the sender always had something to send; 0 before one. */
-    private double achievedBps;
+    /**
+     * What went out in each of the last {@link #RECENT_WINDOWS} windows in which the sender always had something to
+     * send, oldest overwritten first; 0 where there was none.
+     */
+    private final double[] recentBps = new double[RECENT_WINDOWS];
+    private int recentNext;
     private long windowStart;
     private long windowBytes;
     private boolean idleInWindow;
@@ -185,14 +197,17 @@ public final class RateController {
     }
 
     /**
-     * What went out lately: the last whole window in which the sender was busy, or the window under way once long
-     * enough to tell, whichever is more. The last whole window may be older than a change of pace (a sender that
-     * just warmed up), and a back-off from it would return to a rate nobody refused.
+     * What went out lately: the most of the recent whole windows in which the sender was busy and of the window under
+     * way once long enough to tell, at most the rate. The window under way counts because the whole ones may be older
+     * than a change of pace (a sender that just warmed up), and a back-off from them would return to a rate nobody
+     * refused.
      */
     private double wentOut(long now) {
         long elapsed = now - windowStart;
-        double current = elapsed >= WINDOW_NANOS / 4 ? windowBytes * 8e9 / elapsed : 0;
-        double sent = Math.max(achievedBps, current);
+        double sent = elapsed >= WINDOW_NANOS / 4 ? windowBytes * 8e9 / elapsed : 0;
+        for (double bps : recentBps) {
+            sent = Math.max(sent, bps);
+        }
         return sent > 0 ? Math.min(rateBps, sent) : rateBps;
     }
 
@@ -223,7 +238,8 @@ public final class RateController {
         double achieved = windowBytes * 8e9 / elapsed;
         boolean interfaceTookAll = sendRefusals >= 0 && refusalsAtWindowStart == sendRefusals;
         if (!idleInWindow) {
-            achievedBps = achieved;
+            recentBps[recentNext] = achieved;
+            recentNext = (recentNext + 1) % RECENT_WINDOWS;
         }
         if (phase == Phase.HOLDING && now - lastCongested >= QUIET_NANOS) {
             phase = Phase.RECOVERING;

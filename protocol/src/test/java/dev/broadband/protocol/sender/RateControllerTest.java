@@ -126,6 +126,33 @@ class RateControllerTest {
         assertThat(r.rateBps()).isBetween(400_000_000L, 450_000_000L);
     }
 
+    /** Sends as fast as {@code r} allows, 1250-byte packets, until {@code end}, with a core {@code share} of the time. */
+    private static long sendUntil(RateController r, long from, long end, double share) {
+        long t = from;
+        for (; t < end; t += 10_000) {
+            if (t % (100 * MS) < share * 100 * MS) {
+                while (r.delayFor(1250, t) == 0) {
+                    // as much as the tokens allow now
+                }
+            }
+            r.tick(t, -1);
+        }
+        return t;
+    }
+
+    @Test
+    void aStallOfTheWholeMachineIsNoRateToReturnTo() {
+        RateController r = RateController.adaptive(1_000_000_000L, 1_000_000_000L, 0);
+        r.begin(0);
+        long t = sendUntil(r, 0, 1000 * MS, 1.0);
+        // The receivers stop for a moment and so, mostly, does the sender: a window in which a quarter went out.
+        t = sendUntil(r, t, t + 110 * MS, 0.25);
+        r.onReceiverReport(473, 55, t);
+        assertThat(r.rateBps()).as("a back-off from what the receivers took before").isGreaterThan(700_000_000L);
+        t = sendUntil(r, t, t + 1000 * MS, 1.0);
+        assertThat(r.rateBps()).as("back at the rate they took, within a second").isEqualTo(1_000_000_000L);
+    }
+
     @Test
     void aLullWithNothingToSendDoesNotPullTheRateDown() {
         RateController r = RateController.adaptive(400_000_000, 10_000_000_000L, 0);
