@@ -3,15 +3,18 @@
 #
 #   bench/run.sh [--size MiB | --image PATH] [--receivers "4 10 20"] [--loss "0 1"]
 #                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband-no-gso broadband@950mbit"]
-#                [--target-holds PATH]
+#                [--target-holds PATH] [--repeat K]
 #
 # For every N, loss and tool (each N and loss starting one tool further along --tools, so
-# that no tool always runs in the same seat): a fresh segment `bb` (testbed/segment.sh, sender
+# that no tool always runs in the same seat; with --repeat K each N and loss K times in a
+# row, each time one tool further): a fresh segment `bb` (testbed/segment.sh, sender
 # uplink capped with tbf at $BENCH_RATE, default 1gbit, "none" for no cap; links of
 # MTU $BENCH_MTU, default 1500), one transfer of the image (a random one of --size
 # MiB, or the file --image names, read in place and never modified or removed),
 # then one markdown table row:
 #   tool | N | loss % | seconds | wire ratio | receivers intact
+# After the rows, the grid: one row per N and loss, one column per tool, each cell the median
+# seconds of its K runs (✗ when a run lost a receiver: that tool then has no time there).
 # seconds = sender start to last receiver exit; wire ratio = bytes that left the
 # sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
 # broadband@RATE is broadband with a fixed --rate RATE instead of its default (adaptive) rate;
@@ -37,6 +40,7 @@ TARGET_HOLDS=""
 RECEIVERS="4 10 20"
 LOSSES="0 1"
 TOOLS=""
+REPEAT=1
 while [ $# -gt 0 ]; do
     case $1 in
         --size) SIZE_MIB=$2; SIZE_GIVEN=1; shift 2 ;;
@@ -45,10 +49,12 @@ while [ $# -gt 0 ]; do
         --loss) LOSSES=$2; shift 2 ;;
         --tools) TOOLS=$2; shift 2 ;;
         --target-holds) TARGET_HOLDS=$2; shift 2 ;;
+        --repeat) REPEAT=$2; shift 2 ;;
         -h|--help) usage ;;
         *) usage ;;
     esac
 done
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: --repeat $REPEAT: not a positive whole number" >&2; exit 2; }
 if [ -n "$IMAGE_FILE" ]; then
     [ -z "$SIZE_GIVEN" ] || { echo "bench/run.sh: --size and --image exclude each other" >&2; exit 2; }
     if [ ! -f "$IMAGE_FILE" ] || [ ! -r "$IMAGE_FILE" ]; then
@@ -162,7 +168,42 @@ run_cell() {
     keep_logs "$tool" "$n" "$loss"
     "$SEGMENT" down "$SEG"
     rm -rf "$CELL"
-    echo "| $tool | $n | $loss | $seconds | $ratio | $intact |"
+    echo "| $tool | $n | $loss | $seconds | $ratio | $intact |" | tee -a "$WORK/rows"
+}
+
+# print_grid: the rows collected in $WORK/rows as one line per N and loss, one column per
+# tool (in --tools order), each cell the median seconds of its runs.
+print_grid() {
+    [ -s "$WORK/rows" ] || return 0
+    echo
+    echo "Median seconds of $REPEAT run(s) per cell:"
+    awk -F' *[|] *' -v tools="$TOOLS" -v receivers="$RECEIVERS" -v losses="$LOSSES" '
+        function median(list,    v, k, i, j, t) {
+            k = split(list, v, " ")
+            for (i = 2; i <= k; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+            return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+        }
+        {
+            key = $2 SUBSEP $3 SUBSEP $4
+            if ($5 ~ /^[0-9.]+( †)?$/ && $7 !~ /✗/) { sub(/ †/, "", $5); times[key] = times[key] " " $5 }
+            else lost[key] = 1
+        }
+        END {
+            nt = split(tools, tool, " ")
+            head = "| N | loss % |"; rule = "| ---: | ---: |"
+            for (t = 1; t <= nt; t++) { head = head " " tool[t] " |"; rule = rule " ---: |" }
+            print head; print rule
+            split(receivers, ns, " "); split(losses, ls, " ")
+            for (a = 1; a in ns; a++) for (b = 1; b in ls; b++) {
+                line = "| " ns[a] " | " ls[b] " |"
+                for (t = 1; t <= nt; t++) {
+                    key = tool[t] SUBSEP ns[a] SUBSEP ls[b]
+                    cell = lost[key] ? "✗" : (key in times ? sprintf("%.1f", median(times[key])) : "")
+                    line = line " " cell " |"
+                }
+                print line
+            }
+        }' "$WORK/rows"
 }
 
 # With BENCH_LOGS=DIR, every cell's process logs are kept under DIR.
@@ -183,17 +224,20 @@ read -ra TOOL_LIST <<<"$TOOLS"
 group=0
 for n in $RECEIVERS; do
     for loss in $LOSSES; do
-        shift_by=$((group % ${#TOOL_LIST[@]}))
-        group=$((group + 1))
-        for tool in "${TOOL_LIST[@]:shift_by}" "${TOOL_LIST[@]:0:shift_by}"; do
-            if ! tool_available "$tool"; then
-                echo "| $tool | $n | $loss | not available | | |"
-                continue
-            fi
-            run_cell "$tool" "$n" "$loss"
+        for ((run = 0; run < REPEAT; run++)); do
+            shift_by=$((group % ${#TOOL_LIST[@]}))
+            group=$((group + 1))
+            for tool in "${TOOL_LIST[@]:shift_by}" "${TOOL_LIST[@]:0:shift_by}"; do
+                if ! tool_available "$tool"; then
+                    echo "| $tool | $n | $loss | not available | | |"
+                    continue
+                fi
+                run_cell "$tool" "$n" "$loss"
+            done
         done
     done
 done
+print_grid
 if [ "$BUSY_CELLS" -gt 0 ]; then
     echo
     echo "† the machine was busy with something else when this cell started (see stderr)."
