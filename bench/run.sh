@@ -206,10 +206,12 @@ print_grid() {
         }' "$WORK/rows"
 }
 
-# With BENCH_LOGS=DIR, every cell's process logs are kept under DIR.
+# With BENCH_LOGS=DIR, every cell's process logs are kept under DIR (one directory per
+# run with --repeat: the slow run of three is the one to read).
 keep_logs() {
     [ -n "${BENCH_LOGS:-}" ] || return 0
     local dest="$BENCH_LOGS/$1-n$2-l$3"
+    [ "$REPEAT" -gt 1 ] && dest="$dest-run$((run + 1))"
     mkdir -p "$dest"
     cp "$CELL"/*.log "$CELL"/*.status "$dest"/ 2>/dev/null || true
 }
