@@ -97,8 +97,8 @@ public final class RateController {
     /**
      * A back-off starts from the most that went out in this many windows, as long as a report and what waited in the
      * receiver's buffer before it. A stall of the whole machine (the receivers overflowed while the sender too got
-     * little CPU) leaves a window of little sent: starting from that one, four receivers that had taken 1 Gbit/s
-     * were sent back to 242 Mbit/s and the climb back stopped there.
+     * little CPU) leaves a window of little sent: starting from that one, the back-off set 242 Mbit/s as the rate to
+     * climb back to, for four receivers that had taken 1 Gbit/s.
      */
     static final int RECENT_WINDOWS = (int) ((REACTION_NANOS + Heartbeat.INTERVAL_NANOS) / WINDOW_NANOS);
 
