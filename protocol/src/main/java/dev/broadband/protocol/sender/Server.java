@@ -267,7 +267,7 @@ public final class Server {
             }
         } else if (message instanceof Heartbeat beat) {
             long drops = clients.heartbeat(beat.clientId(), beat.phase(), beat.bytesDone(), beat.overflowDrops(), now);
-            rate.onReceiverReport(drops, beat.lossPermille(), now);
+            rate.onReceiverReport(beat.clientId(), drops, beat.lossPermille(), now);
         } else if (message instanceof Done done && clients.knows(done.clientId())) {
             String name = clients.done(done.clientId(), done.ok(), done.message(), geometry.imageSize(), now);
             if (name != null) {

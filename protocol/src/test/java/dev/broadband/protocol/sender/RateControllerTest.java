@@ -8,6 +8,7 @@ class RateControllerTest {
     private static final long MS = 1_000_000L;
     /** A little over one rate window (100 ms), so that a tick at its end moves the rate. */
     private static final long ONE_WINDOW = 102 * MS;
+    private static final long RECEIVER = 7;
 
     @Test
     void aFixedCapPacesToItsRate() {
@@ -65,13 +66,13 @@ class RateControllerTest {
     @Test
     void adaptiveRateBacksOffOnOverflowAndClimbsBackWhenReceiversKeepUp() {
         RateController r = RateController.adaptive(400_000_000, 1_000_000_000, 0);
-        r.onReceiverReport(120, 0, 200 * MS);
+        r.onReceiverReport(RECEIVER, 120, 0, 200 * MS);
         assertThat(r.rateBps()).isEqualTo(340_000_000);
-        r.onReceiverReport(500, 0, 250 * MS);
+        r.onReceiverReport(RECEIVER, 500, 0, 250 * MS);
         assertThat(r.rateBps()).as("one decrease per interval").isEqualTo(340_000_000);
-        r.onReceiverReport(0, 20, 400 * MS);
+        r.onReceiverReport(RECEIVER, 0, 20, 400 * MS);
         assertThat(r.rateBps()).as("ordinary random loss is repaired, not slowed for").isEqualTo(340_000_000);
-        r.onReceiverReport(5, 0, 400 * MS);
+        r.onReceiverReport(RECEIVER, 5, 0, 400 * MS);
         assertThat(r.rateBps()).as("a few drops are a hiccup").isEqualTo(340_000_000);
         long t = 400 * MS;
         for (; t < 20_000 * MS; t += 5_000) {
@@ -93,8 +94,8 @@ class RateControllerTest {
             r.tick(t, t / 100_000);
         }
         assertThat(r.rateBps()).as("no growth while the link cannot take what the rate allows").isEqualTo(400_000_000L);
-        r.onReceiverReport(100, 0, t);
-        r.onReceiverReport(100, 0, t + 200 * MS);
+        r.onReceiverReport(RECEIVER, 100, 0, t);
+        r.onReceiverReport(RECEIVER, 100, 0, t + 200 * MS);
         assertThat(r.rateBps()).isLessThan(100_000_000L);
     }
 
@@ -113,7 +114,7 @@ class RateControllerTest {
     void aBackOffAfterAnOvershootKeepsAShareOfWhatArrivedNotOfWhatWentOut() {
         // 2 Gbit/s went out, into a switch that passes 1 Gbit/s and drops the rest: the receiver lost half.
         RateController r = afterOneWindowAt(2_000_000_000L);
-        r.onReceiverReport(5000, 500, ONE_WINDOW);
+        r.onReceiverReport(RECEIVER, 5000, 500, ONE_WINDOW);
         assertThat(r.rateBps()).as("one back-off brings it under the switch's 1 Gbit/s")
                 .isBetween(800_000_000L, 900_000_000L);
     }
@@ -122,8 +123,40 @@ class RateControllerTest {
     void aReceiverThatStalledAMomentAndLostNearlyAllCostsAtMostHalfTheRate() {
         RateController r = afterOneWindowAt(1_000_000_000L);
         // Its process did not run for most of the report's 200 ms: 95 % lost, though it takes 1 Gbit/s once it runs.
-        r.onReceiverReport(15_000, 950, ONE_WINDOW);
+        r.onReceiverReport(RECEIVER, 15_000, 950, ONE_WINDOW);
         assertThat(r.rateBps()).isBetween(400_000_000L, 450_000_000L);
+    }
+
+    @Test
+    void aReceiverThatTookTheRateAndReportsCongestionOnceStalledAMoment() {
+        RateController r = RateController.adaptive(1_000_000_000L, 1_000_000_000L, 0);
+        r.begin(0);
+        long t = sendUntil(r, 0, 1000 * MS, 1.0);
+        // Two of four receivers took the rate, then stall a moment each, as on a 2-core machine.
+        r.onReceiverReport(1, 0, 10, t);
+        r.onReceiverReport(2, 0, 10, t);
+        t = sendUntil(r, t, t + 100 * MS, 1.0);
+        r.onReceiverReport(1, 3858, 300, t);
+        t = sendUntil(r, t, t + 100 * MS, 1.0);
+        r.onReceiverReport(2, 3017, 250, t);
+        t = sendUntil(r, t, t + 600 * MS, 1.0);
+        r.onReceiverReport(2, 500, 40, t);
+        assertThat(r.rateBps()).as("no receiver said it twice within %d ms", RateController.CONFIRM_NANOS / MS)
+                .isEqualTo(1_000_000_000L);
+        t = sendUntil(r, t, t + 200 * MS, 1.0);
+        r.onReceiverReport(2, 400, 30, t);
+        assertThat(r.rateBps()).as("a receiver that says it in its next report too cannot take the rate")
+                .isLessThan(1_000_000_000L);
+    }
+
+    @Test
+    void aReceiverThatNeverTookTheRateBacksItOffAtItsFirstReport() {
+        RateController r = RateController.adaptive(1_000_000_000L, 1_000_000_000L, 0);
+        r.begin(0);
+        long t = sendUntil(r, 0, 1000 * MS, 1.0);
+        r.onReceiverReport(1, 0, 10, t);
+        r.onReceiverReport(2, 3858, 300, t);
+        assertThat(r.rateBps()).isLessThan(1_000_000_000L);
     }
 
     /** Sends as fast as {@code r} allows, 1250-byte packets, until {@code end}, with a core {@code share} of the time. */
@@ -147,7 +180,7 @@ class RateControllerTest {
         long t = sendUntil(r, 0, 1000 * MS, 1.0);
         // The receivers stop for a moment and so, mostly, does the sender: a window in which a quarter went out.
         t = sendUntil(r, t, t + 110 * MS, 0.25);
-        r.onReceiverReport(473, 55, t);
+        r.onReceiverReport(RECEIVER, 473, 55, t);
         assertThat(r.rateBps()).as("a back-off from what the receivers took before").isGreaterThan(700_000_000L);
         t = sendUntil(r, t, t + 1000 * MS, 1.0);
         assertThat(r.rateBps()).as("back at the rate they took, within a second").isEqualTo(1_000_000_000L);
@@ -228,7 +261,7 @@ class RateControllerTest {
     @Test
     void aFixedCapIgnoresReports() {
         RateController r = RateController.fixed(100_000_000, 0);
-        r.onReceiverReport(1000, 900, 10 * MS);
+        r.onReceiverReport(RECEIVER, 1000, 900, 10 * MS);
         r.tick(1000 * MS, -1);
         assertThat(r.rateBps()).isEqualTo(100_000_000);
     }

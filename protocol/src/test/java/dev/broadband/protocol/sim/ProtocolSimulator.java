@@ -313,8 +313,9 @@ public final class ProtocolSimulator {
                 // A receiver that is done has left the session.
                 if (beat != null && !receivers.get(i).done()) {
                     long at = now + s.rttNanos() / 2;
+                    long receiver = i;
                     inFlight.add(new Feedback(at,
-                            () -> rate.onReceiverReport(beat.newOverflowDrops(), beat.lossPermille(), at)));
+                            () -> rate.onReceiverReport(receiver, beat.newOverflowDrops(), beat.lossPermille(), at)));
                 }
             }
             if (now >= nextTick) {

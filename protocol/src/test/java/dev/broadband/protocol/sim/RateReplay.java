@@ -92,10 +92,10 @@ public final class RateReplay {
                 packets += burst;
                 windowBytes += (long) burst * WIRE_BYTES;
             }
-            for (Heartbeats beats : heartbeats) {
-                Heartbeats.Report report = beats.poll(now);
+            for (int i = 0; i < heartbeats.size(); i++) {
+                Heartbeats.Report report = heartbeats.get(i).poll(now);
                 if (report != null) {
-                    rate.onReceiverReport(report.newOverflowDrops(), report.lossPermille(), now);
+                    rate.onReceiverReport(i, report.newOverflowDrops(), report.lossPermille(), now);
                 }
             }
             rate.tick(now, refusals);
