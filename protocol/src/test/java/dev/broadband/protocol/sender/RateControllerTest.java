@@ -103,10 +103,7 @@ class RateControllerTest {
     private static RateController afterOneWindowAt(long bps) {
         RateController r = RateController.adaptive(bps, 10_000_000_000L, 0);
         r.begin(0);
-        for (long t = 0; t < ONE_WINDOW; t += 100_000) {
-            r.delayFor((int) (bps / 80_000), t);
-        }
-        r.tick(ONE_WINDOW, -1);
+        sendUntil(r, 0, ONE_WINDOW, 1.0);
         return r;
     }
 
