@@ -109,9 +109,9 @@ if [ $((max_n * (IMAGE_BYTES / 1024))) -gt "$free_kib" ]; then
     log "warning: $max_n outputs of $IMAGE_BYTES bytes need more than the $((free_kib / 1024)) MiB free in $TMP_ROOT (BENCH_TMP)"
 fi
 
-# run_cell TOOL N LOSS: one transfer on a fresh segment, one table row.
+# run_cell TOOL N LOSS RUN: one transfer on a fresh segment, one table row (RUN counts from 0).
 run_cell() {
-    local tool=$1 n=$2 loss=$3 i
+    local tool=$1 n=$2 loss=$3 run=$4 i
     CELL="$WORK/$tool-n$n-l$loss"
     mkdir -p "$CELL/out"
     if [ -n "$TARGET_HOLDS" ]; then
@@ -165,7 +165,7 @@ run_cell() {
     if [ "$failures" -gt 0 ] || [ "$timeouts" -gt 0 ]; then
         log "last lines of r1's log:"; tail -n 3 "$CELL/r1.log" >&2 || true
     fi
-    keep_logs "$tool" "$n" "$loss"
+    keep_logs "$tool" "$n" "$loss" "$run"
     "$SEGMENT" down "$SEG"
     rm -rf "$CELL"
     echo "| $tool | $n | $loss | $seconds | $ratio | $intact |" | tee -a "$WORK/rows"
@@ -211,7 +211,7 @@ print_grid() {
 keep_logs() {
     [ -n "${BENCH_LOGS:-}" ] || return 0
     local dest="$BENCH_LOGS/$1-n$2-l$3"
-    [ "$REPEAT" -gt 1 ] && dest="$dest-run$((run + 1))"
+    [ "$REPEAT" -gt 1 ] && dest="$dest-run$(($4 + 1))"
     mkdir -p "$dest"
     cp "$CELL"/*.log "$CELL"/*.status "$dest"/ 2>/dev/null || true
 }
@@ -234,7 +234,7 @@ for n in $RECEIVERS; do
                     echo "| $tool | $n | $loss | not available | | |"
                     continue
                 fi
-                run_cell "$tool" "$n" "$loss"
+                run_cell "$tool" "$n" "$loss" "$run"
             done
         done
     done
