@@ -170,9 +170,9 @@ wait_for_quiet() {
 # A virtual machine whose kernel reports freed memory to its host (virtio free page
 # reporting, /sys/module/page_reporting) pays the host again when it touches that memory:
 # here 120-230 MB/s for a GiB written to /dev/shm six seconds after the last one was
-# deleted, 1.7 GB/s right after (docs/results.md, 2026-12-07 16:35). Every cell's receivers
+# deleted, 1.7 GB/s right after (docs/results.md, 2026-12-07 16:34). Every cell's receivers
 # write fresh outputs after the previous cell's were deleted, so each cell would measure the
-# host as much as the tool: ten receivers' 2.5 GiB cost more than the transfer. For the run,
+# host along with the tool. For the run,
 # reporting stops (an order above the largest, so no free block qualifies) and the memory
 # the cells will use is touched once; the old order comes back at exit. BENCH_PAGE_REPORTING=keep
 # leaves the machine as it is.
@@ -184,9 +184,12 @@ pause_page_reporting() {
     [ -w "$PAGE_REPORTING" ] || return 0
     PAGE_REPORTING_WAS=$(cat "$PAGE_REPORTING")
     echo 11 >"$PAGE_REPORTING" || { PAGE_REPORTING_WAS=""; return 0; }
-    log "free page reporting to the VM's host paused for the run (page_reporting_order $PAGE_REPORTING_WAS -> 11); touching $((touch_bytes / 1048576)) MiB once"
-    head -c "$touch_bytes" /dev/zero >"$dir/touch" 2>/dev/null || true
-    rm -f "$dir/touch"
+    log "free page reporting to the VM's host paused for the run (page_reporting_order $PAGE_REPORTING_WAS -> 11); touching up to $((touch_bytes / 1048576)) MiB once"
+    # Only a tmpfs holds its files in memory; on a disk the touch would be writeback instead.
+    if [ "$(stat -f -c %T "$dir")" = tmpfs ]; then
+        head -c "$touch_bytes" /dev/zero >"$dir/touch" 2>/dev/null || true
+        rm -f "$dir/touch"
+    fi
 }
 restore_page_reporting() {
     [ -n "$PAGE_REPORTING_WAS" ] && echo "$PAGE_REPORTING_WAS" >"$PAGE_REPORTING"
