@@ -1,5 +1,6 @@
 package dev.broadband.protocol.fec;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -70,6 +71,11 @@ public final class CodingBlock {
 
     /** Reads packet {@code index}: {@code length} bytes of {@code source} from {@code offset}, then zeros up to {@link #length()}. */
     public void load(int index, byte[] source, int offset, int length) {
+        load(index, ByteBuffer.wrap(source), offset, length);
+    }
+
+    /** As {@link #load(int, byte[], int, int)}, from a buffer's absolute positions (the sender's blocks are direct). */
+    public void load(int index, ByteBuffer source, int offset, int length) {
         if (length < 0 || length > len) {
             throw new IllegalArgumentException("packet " + index + " has " + length + " bytes, the block's take " + len);
         }
@@ -78,7 +84,10 @@ public final class CodingBlock {
             int start = j * plane;
             int size = planes[j].length;
             int given = Math.max(0, Math.min(size, length - start));
-            System.arraycopy(source, offset + start, planes[j], 0, given);
+            if (given > 0) {
+                // A buffer checks even an empty read against its limit, which a short last block ends early.
+                source.get(offset + start, planes[j], 0, given);
+            }
             Arrays.fill(planes[j], given, size, (byte) 0);
         }
     }

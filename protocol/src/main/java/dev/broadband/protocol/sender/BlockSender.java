@@ -17,6 +17,9 @@ import java.util.function.BooleanSupplier;
  * batch's interleaved order. The batch's blocks are read into memory once, when it starts, and held until its last
  * packet went out; a repair may go out meanwhile. Buffers for twice a run's blocks keep the run before in memory
  * too, whose repairs come while the next one goes out.
+ *
+ * <p>An image byte is copied twice on its way out: from the file into a block (direct memory, so the read needs no
+ * bounce buffer of the JDK's) and from there into its datagram, framed in place in the burst the kernel is handed.
  */
 final class BlockSender {
     /** Ethernet, IP and UDP headers: what a datagram costs on the wire beyond its payload. */
@@ -29,18 +32,17 @@ final class BlockSender {
     private final RateController rate;
     private final long session;
     private final FirstPassHash hash;
-    private final ByteBuffer packet;
-    /** Datagrams framed but not yet sent, handed to the port together: all of one size but the last. */
+    /** A full data or parity datagram's size; only the image's last data packet is shorter. */
+    private final int datagram;
+    /** Datagrams framed but not yet sent, handed to the port together: all of {@link #datagram} bytes but the last. */
     private final ByteBuffer burst;
     private final int burstDatagrams;
     private int burstCount;
-    private int burstSize;
     private int burstWire;
     private final byte[] parity;
     private final BlockCodes codes;
     /** Blocks in memory, one per buffer, with the block each holds (-1 for none). */
-    private final byte[][] blocks;
-    private final ByteBuffer[] blockBuffers;
+    private final ByteBuffer[] blocks;
     /** Each buffer's block read into the planes the code works on, once its first parity packet is due. */
     private final CodingBlock[] coding;
     private final boolean[] codingLoaded;
@@ -64,16 +66,14 @@ final class BlockSender {
         this.hash = hash;
         this.codes = new BlockCodes(geometry.blockPackets());
         this.parity = new byte[geometry.payloadSize()];
-        int datagram = codec.dataDatagram(geometry.payloadSize());
-        this.packet = ByteBuffer.allocateDirect(datagram);
+        this.datagram = codec.dataDatagram(geometry.payloadSize());
         PacketPort.Burst most = port.dataBurst();
         this.burstDatagrams = Math.max(1, Math.min(most.datagrams(), most.bytes() / datagram));
         this.burst = ByteBuffer.allocateDirect(burstDatagrams * datagram);
         int buffers = 2 * maxBlocks;
-        this.blocks = new byte[buffers][(int) geometry.blockBytes()];
-        this.blockBuffers = new ByteBuffer[buffers];
+        this.blocks = new ByteBuffer[buffers];
         for (int i = 0; i < buffers; i++) {
-            blockBuffers[i] = ByteBuffer.wrap(blocks[i]);
+            blocks[i] = ByteBuffer.allocateDirect((int) geometry.blockBytes());
         }
         this.coding = new CodingBlock[buffers];
         this.codingLoaded = new boolean[buffers];
@@ -99,9 +99,12 @@ final class BlockSender {
             int block = batch.block(slot);
             int buffer = batch.buffers[slot];
             int symbol = batch.symbolAt(p);
+            ByteBuffer packet = burst.slice(burst.position(), datagram);
             if (symbol < k) {
                 codec.startData(packet, session, block, symbol, seq++);
-                packet.put(blocks[buffer], symbol * payload, geometry.packetLength(block, symbol));
+                int length = geometry.packetLength(block, symbol);
+                packet.put(packet.position(), blocks[buffer], symbol * payload, length);
+                packet.position(packet.position() + length);
             } else {
                 ReedSolomon code = codes.code(geometry.packetsIn(block));
                 loadCoding(buffer, block);
@@ -111,7 +114,7 @@ final class BlockSender {
                 codec.startData(packet, session, block, k + index, seq++);
                 packet.put(parity);
             }
-            put();
+            put(packet);
         }
         flush();
         if (p == batch.packets()) {
@@ -133,7 +136,7 @@ final class BlockSender {
                     buffer = (buffer + 1) % cached.length;
                 }
                 evictNext = (buffer + 1) % cached.length;
-                image.read(geometry.blockOffset(block), geometry.blockLength(block), blockBuffers[buffer]);
+                image.read(geometry.blockOffset(block), geometry.blockLength(block), blocks[buffer]);
                 cached[buffer] = block;
                 codingLoaded[buffer] = false;
             }
@@ -141,7 +144,7 @@ final class BlockSender {
             batch.buffers[s] = buffer;
             // In block order, and also for a block already in memory: one sent ahead of its turn (asked for before
             // the carousel got there) was read when the hash could not take it yet.
-            hash.offer(block, blockBuffers[buffer]);
+            hash.offer(block, blocks[buffer]);
         }
     }
 
@@ -169,22 +172,17 @@ final class BlockSender {
         codingLoaded[buffer] = true;
     }
 
-    private void put() throws IOException {
+    /** Adds a packet framed at the burst's position to it. */
+    private void put(ByteBuffer packet) throws IOException {
         codec.finish(packet);
         int bytes = packet.remaining();
-        if (burstCount > 0 && bytes > burstSize) {
-            flush();
-        }
-        if (burstCount == 0) {
-            burstSize = bytes;
-        }
-        burst.put(packet);
+        burst.position(burst.position() + bytes);
         burstCount++;
         burstWire += bytes + FRAME_OVERHEAD;
         packetsSent++;
         bytesSent += bytes;
         // Only the last datagram of a burst may be shorter than the others.
-        if (bytes < burstSize || burstCount == burstDatagrams) {
+        if (bytes < datagram || burstCount == burstDatagrams) {
             flush();
         }
     }
@@ -199,7 +197,7 @@ final class BlockSender {
         if (burstCount == 1) {
             port.sendData(burst);
         } else {
-            port.sendData(burst, burstSize);
+            port.sendData(burst, datagram);
         }
         burst.clear();
         burstCount = 0;

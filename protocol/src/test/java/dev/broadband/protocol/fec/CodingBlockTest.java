@@ -3,6 +3,7 @@ package dev.broadband.protocol.fec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,8 +22,9 @@ class CodingBlockTest {
         for (int i = 0; i < 3; i++) {
             block.load(i, data[i], 0, len);
         }
-        byte[] source = new byte[10 + len];
-        System.arraycopy(data[2], 0, source, 10, length);
+        // As the sender holds it: in direct memory, the buffer's limit where the image ends.
+        ByteBuffer source = ByteBuffer.allocateDirect(10 + len);
+        source.put(10, data[2], 0, length).limit(10 + length);
         block.load(2, source, 10, length);
 
         byte[][] padded = {data[0], data[1], Arrays.copyOf(Arrays.copyOf(data[2], length), len)};
