@@ -2,7 +2,8 @@
 # Peers side by side on a namespace segment: prints figures, never pass/fail.
 #
 #   bench/run.sh [--size MiB | --image PATH] [--receivers "4 10 20"] [--loss "0 1"]
-#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband-no-gso broadband@950mbit"]
+#                [--tools "ceiling udpcast udpcast-zstd uftp tcp broadband broadband-full broadband-no-gso broadband-cached
+#                          broadband@950mbit"]
 #                [--target-holds PATH] [--repeat K]
 #
 # For every N, loss and tool (each N and loss starting one tool further along --tools, so
@@ -19,7 +20,8 @@
 # sender's veth / image bytes; intact = receivers whose output has the image's SHA-256.
 # broadband@RATE is broadband with a fixed --rate RATE instead of its default (adaptive) rate;
 # broadband-full is broadband whose clients receive everything (--no-delta);
-# broadband-no-gso is broadband whose server sends one datagram per system call (--no-gso).
+# broadband-no-gso is broadband whose server sends one datagram per system call (--no-gso);
+# broadband-cached is broadband --cache: after the run's first such transfer, its sender hashes nothing.
 # With --target-holds PATH every receiver's output is a copy of PATH before the cell starts
 # (not timed): a fleet that holds an earlier version of the image (a delta cell).
 # Progress goes to stderr, the table to stdout. Needs root. See bench/README.md.
@@ -29,7 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$BENCH_DIR/tools.sh"
 
 usage() {
-    sed -n '4,6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+    sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
     exit 2
 }
 

@@ -5,6 +5,7 @@ import dev.broadband.protocol.chunk.ChunkEncoding;
 import dev.broadband.protocol.chunk.Manifest;
 import dev.broadband.protocol.sender.ChunkCache;
 import dev.broadband.protocol.sender.EncodedImage;
+import dev.broadband.protocol.sender.HashCache;
 import dev.broadband.protocol.sender.ImageEncoder;
 import dev.broadband.protocol.sender.ImageFormat;
 import dev.broadband.protocol.sender.ImageSource;
@@ -129,18 +130,17 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
                     + " auto (default): zstd when a sample of the image has zero or compressible chunks.")
     Encoding encoding;
 
-    @Option(names = "--cache", description = "Keep the encoded image beside --file as FILE" + ChunkCache.SUFFIX
-            + ", and read it from there while the file is unchanged: the next broadcast of the same image starts at once.")
+    @Option(names = "--cache", description = "Keep what preparing the image took beside --file, and reuse it while"
+            + " the file is unchanged: the encoded image as FILE" + ChunkCache.SUFFIX + " (the next broadcast starts at"
+            + " once), or, for an image sent raw, its SHA-256 as FILE" + HashCache.SUFFIX + " (the next one sends"
+            + " without hashing it).")
     boolean cache;
 
     @Override
     public Integer call() throws Exception {
         if (cache && file == null) {
-            throw new IllegalArgumentException("--cache keeps the encoded image beside the image file: give it with --file");
-        }
-        if (cache && encoding == Encoding.raw) {
-            throw new IllegalArgumentException("--cache keeps an encoded image, and --encoding raw sends none:"
-                    + " leave out one of them");
+            throw new IllegalArgumentException("--cache keeps what it takes from the image beside the image file: give it"
+                    + " with --file");
         }
         InetAddress destination = InetAddress.getByName(address);
         // The image is checked first: a pipe on stdin is refused before any network activity.
@@ -151,7 +151,16 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
             Sha256 given = sha256 == null ? null : Sha256.parse(sha256);
             InetAddress bind = networkInterface != null && nic != null ? Interfaces.ipv4Of(nic) : null;
             // Encoding comes after every option is checked: a mistyped flag should not wait for a pass over the image.
-            try (StreamSource image = prepare(raw)) {
+            try (StreamSource prepared = prepare(raw)) {
+                HashCache hashes = cache && prepared == raw ? HashCache.of(file) : null;
+                StreamSource image = hashes == null ? prepared : hashes.source(raw);
+                if (hashes != null && hashes.kept() != null) {
+                    log.info("{}: sha256 read from {} (the file is unchanged since it was hashed)", raw.description(),
+                            hashes.path());
+                } else if (hashes != null) {
+                    log.info("{}: sha256 taken on the first pass and kept in {} ({})", raw.description(),
+                            hashes.path(), hashes.why());
+                }
                 GivenDigest digest = checkGiven(given, raw, image);
                 ServerConfig config = new ServerConfig(new InetSocketAddress(destination, dataPort), controlPort,
                         rate == null ? 0 : rate, new StartPolicy(minClients, GATHERING_WINDOW, startTimeout),
@@ -159,7 +168,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
                 try (UdpPort port = UdpPort.forSender(bind, controlPort, config.destination(), nic, !noGso)) {
                     String path = port.dataPath();
                     log.info("{}", path);
-                    boolean served = serve(port, image, codec, config);
+                    boolean served = serve(port, image, codec, config, hashes);
                     if (!port.dataPath().equals(path)) {
                         log.warn("{}", port.dataPath());
                     }
@@ -283,7 +292,21 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private boolean serve(UdpPort port, StreamSource image, WireCodec codec, ServerConfig config)
+    /** A hash not kept costs only the next broadcast a first pass's hashing: the broadcast itself went on. */
+    private static void keep(HashCache hashes, Sha256 hash) {
+        if (hashes == null || hash == null) {
+            return;
+        }
+        try {
+            hashes.keep(hash);
+            log.info("image sha256 kept in {} for the next broadcast of the unchanged file", hashes.path());
+        } catch (IOException e) {
+            log.warn("{}: the next broadcast hashes the image again", e.getMessage());
+        }
+    }
+
+    /** @param hashes where the first pass's hash is kept; null to keep none */
+    private boolean serve(UdpPort port, StreamSource image, WireCodec codec, ServerConfig config, HashCache hashes)
             throws IOException {
         AtomicReference<SessionStatus> board = new AtomicReference<>();
         Server server = new Server(port, image, codec, config, board::set);
@@ -303,7 +326,9 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
         }, "abort-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return server.run();
+            boolean served = server.run();
+            keep(hashes, server.firstPassSha256());
+            return served;
         } finally {
             writeReport(board.get());
             ended.countDown();

@@ -40,7 +40,7 @@ public final class ChunkCache {
             BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class);
             if (!a.isRegularFile()) {
                 throw new IOException(source + " is not a regular file: a device's content changes without its"
-                        + " modification time, so its encoding cannot be kept; leave out --cache");
+                        + " modification time, so nothing taken from it can be kept beside it; leave out --cache");
             }
             FileTime changed = (FileTime) Files.getAttribute(source, "unix:ctime");
             return new Stamp(a.size(), nanos(a.lastModifiedTime()), nanos(changed), String.valueOf(a.fileKey()));

@@ -103,7 +103,8 @@ public final class Server {
         long now = System.nanoTime();
         this.rate = config.rateBps() > 0 ? RateController.fixed(config.rateBps(), now)
                 : RateController.adaptive(ServerConfig.ADAPTIVE_START_BPS, ServerConfig.ADAPTIVE_CEILING_BPS, now);
-        // An encoded image's hash was taken while encoding; a raw one's is taken on the first pass.
+        // An encoded image's hash was taken while encoding, a raw one's maybe by an earlier broadcast of the same
+        // file (HashCache); else the first pass takes it.
         this.hash = new FirstPassHash(image.imageSha256() != null ? 0 : geometry.blockCount());
         this.blockSender = new BlockSender(image, geometry, codec, port, rate, sessionId, hash,
                 ServerConfig.INTERLEAVE_BLOCKS);
@@ -383,7 +384,7 @@ public final class Server {
         Sha256 declared = config.declaredSha256();
         if (declared == null) {
             log.info("image sha256 {} (taken {}; clients verify against it)", found.hex(),
-                    image.imageSha256() != null ? "while encoding" : "on the first pass");
+                    image.imageSha256() != null ? "before sending" : "on the first pass");
             return null;
         }
         if (!declared.equals(found)) {
@@ -425,6 +426,11 @@ public final class Server {
             statusBoard.accept(status());
             nextPublishAt = now + PUBLISH_NANOS;
         }
+    }
+
+    /** The SHA-256 the first pass took of the raw image; null when it was known before sending, or the pass did not end. */
+    public Sha256 firstPassSha256() {
+        return image.imageSha256() == null ? hash.result() : null;
     }
 
     public SessionStatus status() {

@@ -3,6 +3,7 @@ package dev.broadband.protocol.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.broadband.protocol.status.ClientState;
+import dev.broadband.protocol.sender.HashCache;
 import dev.broadband.protocol.sender.ImageEncoder;
 import dev.broadband.protocol.sender.ImageSource;
 import dev.broadband.protocol.sender.StreamSource;
@@ -307,6 +308,50 @@ class InProcessSessionTest {
         // Without the hash up front the client waits out the first pass and asks for all of it again.
         long imagePackets = (2_000_000 + WireCodec.MAX_DATAGRAM - 1) / (WireCodec.MAX_DATAGRAM - WireCodec.DATA_HEADER);
         assertThat(server.board().get().counters().dataPackets()).as("one pass, not two").isLessThan(imagePackets * 5 / 4);
+    }
+
+    @Test
+    void aHashKeptByTheFirstBroadcastIsAnnouncedAtOnceByTheNextWhichHashesNothing() throws Exception {
+        Path image = image(2_000_000, 19);
+        HashCache first = HashCache.of(image);
+        assertThat(first.kept()).isNull();
+        MemoryNetwork net = new MemoryNetwork(4096);
+        RunningServer hashing = startServer(net, first.source(ImageSource.open(image)), 1, null, 0, true, null);
+        assertThat(startClient(net.open(), null, (size, buf) -> FileSink.open(dir.resolve("first"), size))
+                .get(60, TimeUnit.SECONDS).ok()).isTrue();
+        assertThat(hashing.result().get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(hashing.server().firstPassSha256()).isEqualTo(sha(image));
+        first.keep(hashing.server().firstPassSha256());
+
+        HashCache next = HashCache.of(image);
+        assertThat(next.kept()).isEqualTo(sha(image));
+        MemoryNetwork again = new MemoryNetwork(4096);
+        RunningServer known = startServer(again, next.source(ImageSource.open(image)), 1, null, 0, true, null);
+        Path out = dir.resolve("out");
+        // A client that requires the hash writes from the first pass only if it was announced from the start.
+        ClientResult client = startClient(again.open(), null, sha(image), (size, buf) -> FileSink.open(out, size))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(client.ok()).isTrue();
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(image));
+        assertThat(known.result().get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(known.server().firstPassSha256()).as("nothing hashed on the way").isNull();
+        long imagePackets = (2_000_000 + WireCodec.MAX_DATAGRAM - 1) / (WireCodec.MAX_DATAGRAM - WireCodec.DATA_HEADER);
+        assertThat(known.board().get().counters().dataPackets()).as("one pass, not two").isLessThan(imagePackets * 5 / 4);
+    }
+
+    @Test
+    void aKeptHashThatIsNotTheImagesFailsEveryClientAndNoneSucceeds() throws Exception {
+        Path image = image(2_000_000, 20);
+        Sha256 other = sha(image(1000, 21));
+        HashCache.of(image).keep(other);
+        MemoryNetwork net = new MemoryNetwork(4096);
+        RunningServer server = startServer(net, HashCache.of(image).source(ImageSource.open(image)), 1, null, 0, true,
+                null);
+        ClientResult client = startClient(net.open(), null, (size, buf) -> FileSink.open(dir.resolve("out"), size))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(client.ok()).isFalse();
+        assertThat(client.message()).contains(other.hex());
+        assertThat(server.result().get(30, TimeUnit.SECONDS)).isFalse();
     }
 
     @Test
