@@ -18,7 +18,7 @@ tool_available() {
         udpcast-zstd) tool_available udpcast && command -v zstd >/dev/null ;;
         uftp)      command -v uftp >/dev/null && command -v uftpd >/dev/null ;;
         tcp)       command -v socat >/dev/null && command -v ss >/dev/null ;;
-        broadband|broadband-full|broadband-no-gso) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
+        broadband|broadband-full|broadband-no-gso|broadband-cached) [ -x "$REPO_DIR/bin/broadband" ] && [ -d "$REPO_DIR/program/target/classes" ] ;;
         *) return 1 ;;
     esac
 }
